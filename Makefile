@@ -1,0 +1,49 @@
+# One Voice, 1958 — two commands do all the set-up:
+#   make lab    create .venv if missing, install the course, open JupyterLab at the first lesson
+#   make test   create .venv if missing, install the course with its test extra, run every test
+# Both are idempotent: a second run reinstalls nothing unless pyproject.toml changed.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP_RUN  := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: lab test bench clean check
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(STAMP_RUN)
+
+# JupyterLab settings for this collection: no news pop-up.
+$(LAB_SETTINGS): binder/overrides.json | $(BIN)/python
+	@mkdir -p $(dir $@)
+	cp binder/overrides.json $@
+
+lab: $(STAMP_RUN) $(LAB_SETTINGS)
+	$(BIN)/jupyter lab notebooks/00-start-here.ipynb $(LAB_ARGS)
+
+test: $(STAMP_TEST) $(LAB_SETTINGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP_RUN)
+	$(BIN)/one-voice check
+
+bench: $(STAMP_TEST) $(LAB_SETTINGS)
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info benchmarks/results.json test-artifacts
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

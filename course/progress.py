@@ -1,0 +1,137 @@
+"""The student's self-check answers, saved in `.one-voice-progress.json` so they survive a restart.
+
+Binder culls idle kernels after about ten minutes, so every checked answer is written at once.
+The file sits in the kernel's working directory (in JupyterLab, the notebook's folder) unless
+ONE_VOICE_PROGRESS names another path. Writes are atomic (temp file, fsync, os.replace) and
+serialised with a lock file, so two kernels checking answers at once cannot corrupt it. A file
+that cannot be read is set aside under a new name, never deleted, and a fresh one is started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any, Iterator
+
+from .messages import t
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; atomic replace still prevents torn files.
+    fcntl = None
+
+FILE_NAME = ".one-voice-progress.json"
+FORMAT_VERSION = 1
+
+
+class ProgressFileError(ValueError):
+    """The progress file exists but is not a readable progress file."""
+
+
+class ProgressFileWarning(UserWarning):
+    """A damaged progress file was set aside and a fresh one started."""
+
+
+def progress_path() -> Path:
+    return Path(os.environ.get("ONE_VOICE_PROGRESS") or Path.cwd() / FILE_NAME)
+
+
+def read(path: Path | str) -> list[dict[str, Any]]:
+    """The attempts in a progress file ([] if it does not exist); raises ProgressFileError if damaged."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ProgressFileError(t("progress.not_text")) from None
+    except json.JSONDecodeError as error:
+        raise ProgressFileError(t("progress.not_json", detail=error)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
+        raise ProgressFileError(t("progress.wrong_shape", detail="no list of attempts"))
+    for attempt in data["attempts"]:
+        if not (isinstance(attempt, dict) and isinstance(attempt.get("question"), str)
+                and isinstance(attempt.get("correct"), bool) and isinstance(attempt.get("time"), str)
+                and "answer" in attempt):
+            raise ProgressFileError(t("progress.wrong_shape", detail=f"an attempt is malformed: {attempt!r:.80}"))
+    return data["attempts"]
+
+
+def record(question_id: str, answer: Any, correct: bool, path: Path | str | None = None) -> dict[str, Any]:
+    """Append one attempt and save at once; returns the attempt as stored."""
+    path = Path(path) if path is not None else progress_path()
+    attempt = {
+        "question": question_id,
+        "answer": answer,
+        "correct": bool(correct),
+        "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path):
+        history = _read_or_set_aside(path)
+        history.append(attempt)
+        _write_atomically(path, {"version": FORMAT_VERSION, "attempts": history})
+    return attempt
+
+
+def attempts(path: Path | str | None = None) -> list[dict[str, Any]]:
+    """Every saved attempt, oldest first."""
+    path = Path(path) if path is not None else progress_path()
+    with _locked(path):
+        return _read_or_set_aside(path)
+
+
+def latest(question_id: str, path: Path | str | None = None) -> dict[str, Any] | None:
+    """The most recent attempt at a question, or None."""
+    mine = [a for a in attempts(path) if a["question"] == question_id]
+    return mine[-1] if mine else None
+
+
+def _read_or_set_aside(path: Path) -> list[dict[str, Any]]:
+    try:
+        return read(path)
+    except ProgressFileError as error:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        kept = path.with_name(f"{path.name}.corrupt-{stamp}")
+        os.replace(path, kept)
+        warnings.warn(t("progress.corrupt_file", file=path, problem=error, moved_to=kept), ProgressFileWarning, stacklevel=3)
+        return []
+
+
+def _write_atomically(path: Path, data: dict) -> None:
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.tmp-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, indent=1)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `<file>.lock` (a side file, because os.replace swaps the real one)."""
+    try:
+        lock = open(path.with_name(path.name + ".lock"), "a") if fcntl else None
+    except OSError:  # a missing or read-only folder: nothing can be written there anyway
+        lock = None
+    if lock is None:
+        yield
+        return
+    with lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,107 @@
+"""`one-voice progress`: a student's self-check progress, as a summary or as a hand-in file.
+
+Read-only: a damaged progress file is reported, not moved (the kernel side does the setting aside).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import checks, progress
+from .messages import t
+from .paths import notebooks_dir
+
+OTHER = ""  # lesson key for attempts at questions the bank does not know
+CSV_COLUMNS = ("lesson", "question", "attempts", "correct", "latest_answer", "latest_time")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("progress", help=t("progress.cli_help"))
+    parser.add_argument("--file", type=Path, default=None, help=t("progress.file_help"))
+    parser.add_argument("--export", type=Path, default=None, metavar="OUT.json|OUT.csv", help=t("progress.export_help"))
+    parser.set_defaults(run=run)
+
+
+def default_file() -> Path:
+    """ONE_VOICE_PROGRESS, else the file here, else the one the lessons write in notebooks/."""
+    if os.environ.get("ONE_VOICE_PROGRESS"):
+        return Path(os.environ["ONE_VOICE_PROGRESS"])
+    here = Path.cwd() / progress.FILE_NAME
+    return here if here.exists() else notebooks_dir() / progress.FILE_NAME
+
+
+def per_question(attempts: list[dict[str, Any]], bank: dict[str, checks.Question]) -> list[dict[str, Any]]:
+    """One row per attempted question: how many tries, and whether the latest answer is correct."""
+    rows: dict[str, dict[str, Any]] = {}
+    for attempt in attempts:
+        qid = attempt["question"]
+        row = rows.setdefault(qid, {"lesson": bank[qid].lesson if qid in bank else OTHER, "question": qid, "attempts": 0})
+        row.update(attempts=row["attempts"] + 1, correct=attempt["correct"],
+                   latest_answer=attempt["answer"], latest_time=attempt["time"])
+    return sorted(rows.values(), key=lambda r: (r["lesson"] == OTHER, r["lesson"], r["question"]))
+
+
+def per_lesson(rows: list[dict[str, Any]], bank: dict[str, checks.Question]) -> list[dict[str, Any]]:
+    """Every lesson in the bank (attempted or not), then any unknown questions."""
+    lessons = sorted({q.lesson for q in bank.values()} | {r["lesson"] for r in rows}, key=lambda s: (s == OTHER, s))
+    summary = []
+    for lesson in lessons:
+        mine = [r for r in rows if r["lesson"] == lesson]
+        total = sum(1 for q in bank.values() if q.lesson == lesson) if lesson != OTHER else len(mine)
+        summary.append({"lesson": lesson, "questions": total, "attempted": len(mine),
+                        "correct": sum(1 for r in mine if r["correct"])})
+    return summary
+
+
+def run(args: argparse.Namespace) -> int:
+    path = args.file or default_file()
+    if not path.exists():
+        print(t("progress.no_file", file=path), file=sys.stderr)
+        return 1
+    try:
+        attempts = progress.read(path)
+    except progress.ProgressFileError as error:
+        print(t("progress.unreadable", file=path, problem=error), file=sys.stderr)
+        return 1
+    bank = checks.load_all()
+    rows = per_question(attempts, bank)
+    if args.export is None:
+        print(t("progress.summary_header", file=path, attempts=len(attempts)))
+        for lesson in per_lesson(rows, bank):
+            name = lesson["lesson"] or t("progress.other_lesson")
+            print(t("progress.summary_lesson", **{**lesson, "lesson": name}))
+        return 0
+    return _export(args.export, path, attempts, rows, bank)
+
+
+def _export(out: Path, source: Path, attempts: list, rows: list, bank: dict) -> int:
+    suffix = out.suffix.lower()
+    if suffix == ".json":
+        document = {
+            "progress_file": str(source),
+            "exported": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "lessons": per_lesson(rows, bank),
+            "questions": rows,
+            "attempts": attempts,
+        }
+        out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    elif suffix == ".csv":
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            for row in rows:
+                answer = row["latest_answer"]
+                text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
+                writer.writerow({**row, "latest_answer": text})
+    else:
+        print(t("progress.bad_export", file=out), file=sys.stderr)
+        return 2
+    print(t("progress.exported", count=len(rows), file=out))
+    return 0

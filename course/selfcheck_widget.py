@@ -1,0 +1,127 @@
+"""A self-check in a notebook: `check("start-cpv-last-troops")` shows the question, grades and saves.
+
+A thin ipywidgets shell on `course.checks` (grading) and `course.progress` (saving). When the cell
+runs it restores the latest saved answer and its feedback, so a kernel restart loses nothing.
+Every string from the bank or the student is HTML-escaped before it reaches an HTML widget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+
+from . import checks, progress
+from .messages import t
+
+_WIDE_LABEL = {"description_width": "initial"}
+
+
+class SelfCheck(widgets.VBox):
+    """The question, its controls, a Check button and the feedback; attributes are public for tests."""
+
+    def __init__(self, question: checks.Question):
+        self.question = question
+        self.prompt = widgets.HTML(
+            f"<p><strong>{escape(t('checks.heading'))}</strong></p><p>{escape(question.prompt)}</p>"
+        )
+        self.controls = _controls(question)
+        self.button = widgets.Button(description=t("checks.check_button"), tooltip=t("checks.check_tooltip"))
+        self.feedback = widgets.HTML()
+        self.button.on_click(lambda _: self.submit())
+        super().__init__([self.prompt, *self.controls, self.button, self.feedback])
+        self.add_class("one-voice-selfcheck")
+        self._restore()
+
+    def answer(self) -> Any:
+        """The answer as the controls hold it, in the form `checks.grade` and the progress file use."""
+        kind = self.question.kind
+        if kind == "ordering":
+            return [control.value for control in self.controls]
+        if kind == "matching":
+            return {left: control.value for (left, _), control in zip(self.question.pairs, self.controls)}
+        return self.controls[0].value
+
+    def submit(self) -> None:
+        answer = self.answer()
+        if not checks.is_answered(self.question, answer):
+            key = "checks.no_answer" if self.question.kind in ("multiple_choice", "short_answer", "numeric") else "checks.incomplete"
+            self.feedback.value = f"<p>{escape(t(key))}</p>"
+            return
+        result = checks.grade(self.question, answer)
+        note = ""
+        try:
+            progress.record(self.question.id, answer, result.correct)
+        except OSError as error:
+            note = t("checks.not_saved", error=error)
+        self.feedback.value = _feedback_html(result, note)
+
+    def _restore(self) -> None:
+        try:
+            saved = progress.latest(self.question.id)
+        except OSError:
+            return
+        if saved is None:
+            return
+        _fill(self.question, self.controls, saved["answer"])
+        answer = self.answer()
+        if checks.is_answered(self.question, answer):
+            restored = t("checks.restored", time=_local_time(saved["time"]))
+            self.feedback.value = _feedback_html(checks.grade(self.question, answer), restored)
+
+
+def check(question_id: str) -> SelfCheck:
+    """The self-check widget for one question of the bank (course/selfchecks/*.json)."""
+    return SelfCheck(checks.get_question(question_id))
+
+
+def _controls(question: checks.Question) -> list[widgets.Widget]:
+    if question.kind == "multiple_choice":
+        return [widgets.RadioButtons(options=question.options, value=None, description=t("checks.choose_one"),
+                                     style=_WIDE_LABEL, layout={"width": "max-content"})]
+    if question.kind in ("short_answer", "numeric"):
+        return [widgets.Text(description=t("checks.your_answer"), style=_WIDE_LABEL)]
+    blank = [(t("checks.blank_choice"), None)]
+    if question.kind == "ordering":
+        choices = blank + [(item, item) for item in question.items]
+        return [widgets.Dropdown(options=choices, value=None, description=t("checks.position", n=n),
+                                 style=_WIDE_LABEL, layout={"width": "auto"})
+                for n in range(1, len(question.items) + 1)]
+    rights = sorted({right for _, right in question.pairs})
+    return [widgets.Dropdown(options=blank + [(r, r) for r in rights], value=None, description=left,
+                             style=_WIDE_LABEL, layout={"width": "auto"})
+            for left, _ in question.pairs]
+
+
+def _fill(question: checks.Question, controls: list[widgets.Widget], answer: Any) -> None:
+    """Put a saved answer back into the controls, skipping anything the current bank no longer offers."""
+    if question.kind == "multiple_choice":
+        if answer in question.options:
+            controls[0].value = answer
+    elif question.kind in ("short_answer", "numeric"):
+        controls[0].value = str(answer)
+    elif question.kind == "ordering" and isinstance(answer, list):
+        for control, item in zip(controls, answer):
+            control.value = item if item in question.items else None
+    elif question.kind == "matching" and isinstance(answer, dict):
+        for (left, _), control in zip(question.pairs, controls):
+            if answer.get(left) in {value for _, value in control.options}:
+                control.value = answer[left]
+
+
+def _feedback_html(result: checks.Result, note: str = "") -> str:
+    """Correct answers show the explanation; wrong ones invite another try. Both cite the sources."""
+    parts = [f"<p><em>{escape(note)}</em></p>"] if note else []
+    parts.append(f"<p><strong>{escape(result.feedback)}</strong></p>")
+    parts.append(f"<p>{escape(result.explanation if result.correct else t('checks.try_again'))}</p>")
+    parts.append(f"<p>{escape(t('checks.sources', ids='; '.join(result.sources)))}</p>")
+    return "".join(parts)
+
+
+def _local_time(stamp: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp

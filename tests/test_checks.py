@@ -1,0 +1,268 @@
+"""Grading (course.checks) and the question bank: forgiving about form, strict about substance."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from course import checks
+from course.paths import data_dir
+
+ALLOWED_SOURCES = {"tian-2014", "dprk-statement-1958-02-05", "yudin-mao-1957-11-09", "puzanov-1957-11-13",
+                   "amhistory-2011", "cpv-withdrawal-china-org-2000"}
+
+
+def question(**fields) -> checks.Question:
+    base = dict(id="q", prompt="?", explain="Because.", source_ids=("tian-2014",), lesson="t")
+    return checks.Question(**{**base, **fields})
+
+
+@pytest.fixture(scope="module")
+def bank() -> dict[str, checks.Question]:
+    return checks.load_all()
+
+
+# --- short answers and dates ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", [
+    "1958-10-26", "26 October 1958", "October 26, 1958", "26 Oct 1958", "26 oct. 1958",
+    "the 26th of October 1958", "1958年10月26日", "１９５８年１０月２６日", " 26  OCTOBER 1958 ",
+])
+def test_every_common_way_of_writing_the_date_is_accepted(bank, written):
+    assert checks.grade(bank["start-cpv-last-troops"], written).correct
+
+
+@pytest.mark.parametrize("written", ["25 October 1958", "1958-10-27", "26 October 1957", "26 September 1958"])
+def test_a_different_date_is_wrong_and_said_to_be_a_date(bank, written):
+    result = checks.grade(bank["start-cpv-last-troops"], written)
+    assert not result.correct
+    assert result.feedback == "Not quite: that is a date, but not the right one."
+
+
+@pytest.mark.parametrize("written", ["October 1958", "1958", "31 February 1958", "autumn"])
+def test_partial_or_impossible_dates_are_not_accepted(bank, written):
+    result = checks.grade(bank["start-cpv-last-troops"], written)
+    assert not result.correct and result.feedback == "Not quite."
+
+
+def test_the_dates_in_the_brief_are_all_the_same_day():
+    forms = ["1958-01-24", "24 January 1958", "January 24, 1958", "24 Jan 1958", "1958年1月24日"]
+    assert {checks.parse_date(f) for f in forms} == {checks.parse_date("1958-01-24")}
+    assert checks.parse_date("1958-01-24").isoformat() == "1958-01-24"
+
+
+def test_short_answers_ignore_case_spacing_and_punctuation_but_not_words():
+    q = question(kind="short_answer", answer=("Tian Wuxiong", "田武雄"))
+    for written in ["tian wuxiong", "  Tian   Wuxiong. ", "TIAN, WUXIONG!", "田武雄", "田武雄。"]:
+        assert checks.grade(q, written).correct, written
+    for written in ["Tian", "Shen Zhihua", "Tian Wuxiong Shen"]:
+        assert not checks.grade(q, written).correct, written
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["290000", "290,000", "290 000", "290\u00a0000", "290\u202f000", "２９０，０００", "290000.0"])
+def test_numbers_with_thousands_separators_are_read(written):
+    assert checks.parse_number(written) == 290000
+
+
+@pytest.mark.parametrize("written", ["29,00,00", "290,00", "0.29 million", "about 290000", "", "1 2 3"])
+def test_ambiguous_or_worded_numbers_are_not_guessed(written):
+    assert checks.parse_number(written) is None
+
+
+def test_numeric_tolerance_is_inclusive_and_feedback_gives_the_direction():
+    q = question(kind="numeric", answer=290000, tolerance=10000)
+    assert checks.grade(q, "300,000").correct and checks.grade(q, "280000").correct
+    assert checks.grade(q, "300001").feedback == "Not quite: too high."
+    assert checks.grade(q, "279999").feedback == "Not quite: too low."
+    exact = question(kind="numeric", answer=7, tolerance=0)
+    assert checks.grade(exact, "7").correct and not checks.grade(exact, "7.5").correct
+
+
+def test_a_non_number_is_named_in_the_feedback():
+    result = checks.grade(question(kind="numeric", answer=1, tolerance=0), "lots")
+    assert not result.correct and "\u201clots\u201d is not a number" in result.feedback
+
+
+# --- choice, ordering, matching -----------------------------------------------------------------
+
+
+def test_multiple_choice(bank):
+    q = bank["start-paper-author"]
+    assert checks.grade(q, "Tian Wuxiong 田武雄").correct
+    wrong = checks.grade(q, "Shen Zhihua 沈志华")
+    assert not wrong.correct and wrong.feedback == "Not quite."
+
+
+FIVE = question(kind="ordering", items=("e", "d", "c", "b", "a"), answer=("a", "b", "c", "d", "e"))
+
+
+def test_ordering_gives_partial_credit_by_position():
+    assert checks.grade(FIVE, ["a", "b", "c", "d", "e"]).correct
+    swapped = checks.grade(FIVE, ["b", "a", "c", "d", "e"])
+    assert not swapped.correct and swapped.feedback == "Not quite: 3 of 5 in the right place."
+    assert checks.grade(FIVE, ["e", "d", "c", "b", "a"]).feedback == "Not quite: 1 of 5 in the right place."
+
+
+def test_ordering_names_a_repeated_item():
+    result = checks.grade(FIVE, ["a", "a", "c", "d", "e"])
+    assert not result.correct and result.feedback == "Not quite: use each item once (a appears more than once)."
+
+
+def test_matching_gives_partial_credit_by_pair():
+    q = question(kind="matching", pairs=(("Mao Zedong", "China"), ("Kim Il-sung", "DPRK"), ("Puzanov", "USSR")))
+    assert checks.grade(q, {"Mao Zedong": "China", "Kim Il-sung": "DPRK", "Puzanov": "USSR"}).correct
+    result = checks.grade(q, {"Mao Zedong": "China", "Kim Il-sung": "USSR", "Puzanov": "DPRK"})
+    assert not result.correct and result.feedback == "Not quite: 1 of 3 pairs are right."
+
+
+def test_malformed_answers_are_wrong_not_crashes():
+    assert not checks.grade(FIVE, "abcde").correct
+    q = question(kind="matching", pairs=(("a", "1"), ("b", "2")))
+    assert checks.grade(q, ["a", "1"]).feedback == "Not quite: 0 of 2 pairs are right."
+
+
+def test_results_carry_the_explanation_and_sources(bank):
+    q = bank["start-order-events"]
+    result = checks.grade(q, list(q.answer))
+    assert result.correct and result.feedback == "Correct."
+    assert "27 July 1953" in result.explanation and result.explanation == q.explain
+    assert result.sources == q.source_ids and "yudin-mao-1957-11-09" in result.sources
+
+
+def test_is_answered_rejects_blanks_and_gaps():
+    assert not checks.is_answered(question(kind="short_answer", answer=("x",)), "   ")
+    assert not checks.is_answered(FIVE, ["a", None, "c", "d", "e"])
+    assert checks.is_answered(FIVE, ["a", "b", "c", "d", "e"])
+
+
+# --- the shipped bank ------------------------------------------------------------------------------
+
+
+def test_the_start_lesson_bank_has_its_three_questions(bank):
+    start = {q.id: q for q in bank.values() if q.lesson == "00-start-here"}
+    assert {q.kind for q in start.values()} == {"short_answer", "multiple_choice", "ordering"}
+    assert checks.parse_date(start["start-cpv-last-troops"].answer[0]).isoformat() == "1958-10-26"
+    assert start["start-paper-author"].answer.startswith("Tian Wuxiong")
+    order = start["start-order-events"]
+    assert [s.split()[1] for s in order.answer] == ["armistice", "Moscow,", "DPRK", "last"]
+    assert not checks.grade(order, list(order.items)).correct, "shown already in the right order"
+
+
+def test_start_bank_cites_only_the_agreed_ids(bank):
+    assert {s for q in bank.values() if q.lesson == "00-start-here" for s in q.source_ids} <= ALLOWED_SOURCES
+
+
+def test_bank_sources_exist_in_the_evidence_base(bank):
+    """Read with csv, not course.data, so a half-finished edit elsewhere in data/ does not hide this check."""
+    path = data_dir() / "sources.csv"
+    if not path.exists():
+        pytest.skip("data/sources.csv is not written yet")
+    with path.open(encoding="utf-8", newline="") as handle:
+        ids = {row["id"] for row in csv.DictReader(handle)}
+    missing = {s for q in bank.values() for s in q.source_ids} - ids
+    assert not missing, f"source ids used in course/selfchecks/ but not in data/sources.csv: {sorted(missing)}"
+
+
+def test_no_answer_keys_in_notebooks(bank):
+    """Keys live in the package: a notebook must not carry a question's JSON."""
+    notebooks = Path(checks.PACKAGE_DIR).parent / "notebooks"
+    for notebook in notebooks.glob("*.ipynb"):
+        text = notebook.read_text(encoding="utf-8")
+        assert '\\"source_ids\\"' not in text and '\\"explain\\"' not in text, notebook.name
+
+
+# --- the loader's errors -----------------------------------------------------------------------------
+
+GOOD = {"id": "t-one", "kind": "multiple_choice", "prompt": "?", "options": ["a", "b"], "answer": "a",
+        "explain": "Because.", "source_ids": ["tian-2014"]}
+
+
+def write_bank(folder: Path, slug: str, content) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{slug}.json"
+    path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("change, key, words", [
+    ({"kind": "essay"}, "kind", "'essay' is not a question kind"),
+    ({"explaination": "x"}, "explaination", "not known (a typo?)"),
+    ({"answer": "c"}, "answer", "'c' is not one of the options"),
+    ({"options": ["a"], "answer": "a"}, "options", "at least 2"),
+    ({"options": ["a", "a"]}, "options", "no repeats"),
+    ({"source_ids": []}, "source_ids", "at least 1"),
+    ({"prompt": "  "}, "prompt", "non-empty text"),
+])
+def test_a_bad_question_is_named_with_file_id_key_and_fix(tmp_path, change, key, words):
+    write_bank(tmp_path, "01-lesson", [{**GOOD, **change}])
+    with pytest.raises(checks.BankError) as caught:
+        checks.load_all(tmp_path)
+    message = str(caught.value)
+    assert "01-lesson.json" in message and "question 't-one'" in message and f"key '{key}'" in message
+    assert words in message and "Fix: " in message
+
+
+def test_a_missing_key_lists_what_the_kind_needs(tmp_path):
+    write_bank(tmp_path, "01-lesson", [{k: v for k, v in GOOD.items() if k != "explain"}])
+    with pytest.raises(checks.BankError, match=r"key 'explain': the key is missing\. Fix: add it; every multiple_choice"):
+        checks.load_all(tmp_path)
+
+
+@pytest.mark.parametrize("kind, fields, key", [
+    ("ordering", {"items": ["a", "b"], "answer": ["a", "c"]}, "answer"),
+    ("numeric", {"answer": "290000"}, "answer"),
+    ("numeric", {"answer": 1, "tolerance": -1}, "tolerance"),
+    ("matching", {"pairs": [["a", "1"], ["a", "2"]]}, "pairs"),
+    ("matching", {"pairs": [["a", "1", "x"], ["b", "2"]]}, "pairs"),
+    ("short_answer", {"answer": ["ok", ""]}, "answer"),
+    ("short_answer", {"answer": "x", "tolerance": 1}, "tolerance"),
+])
+def test_kind_specific_mistakes(tmp_path, kind, fields, key):
+    entry = {"id": "t-two", "kind": kind, "prompt": "?", "explain": "e", "source_ids": ["tian-2014"], **fields}
+    write_bank(tmp_path, "02-l", [entry])
+    with pytest.raises(checks.BankError, match=f"question 't-two', key '{key}'"):
+        checks.load_all(tmp_path)
+
+
+def test_file_level_mistakes(tmp_path):
+    write_bank(tmp_path, "03-broken", '[{"id": "x",}]')
+    with pytest.raises(checks.BankError, match=r"03-broken\.json: the file is not valid JSON .*line 1"):
+        checks.load_all(tmp_path)
+    write_bank(tmp_path, "03-broken", json.dumps(GOOD))
+    with pytest.raises(checks.BankError, match="must hold a list of questions"):
+        checks.load_all(tmp_path)
+
+
+def test_ids_must_be_unique_across_lessons(tmp_path):
+    write_bank(tmp_path, "01-a", [GOOD])
+    write_bank(tmp_path, "02-b", [GOOD])
+    with pytest.raises(checks.BankError, match=r"02-b\.json, question 't-one', key 'id': the id is also used in 01-a\.json"):
+        checks.load_all(tmp_path)
+
+
+def test_every_kind_loads_from_json(tmp_path):
+    entries = [
+        GOOD,
+        {"id": "t-short", "kind": "short_answer", "prompt": "?", "answer": ["x", "y"], "explain": "e", "source_ids": ["s"]},
+        {"id": "t-num", "kind": "numeric", "prompt": "?", "answer": 290000, "tolerance": 10000, "explain": "e", "source_ids": ["s"]},
+        {"id": "t-ord", "kind": "ordering", "prompt": "?", "items": ["b", "a"], "answer": ["a", "b"], "explain": "e", "source_ids": ["s"]},
+        {"id": "t-match", "kind": "matching", "prompt": "?", "pairs": [["a", "1"], ["b", "2"]], "explain": "e", "source_ids": ["s"]},
+    ]
+    write_bank(tmp_path, "09-all", entries)
+    loaded = checks.load_all(tmp_path)
+    assert [q.kind for q in loaded.values()] == list(checks.KINDS)
+    assert loaded["t-num"].tolerance == 10000 and loaded["t-match"].pairs == (("a", "1"), ("b", "2"))
+    assert all(q.lesson == "09-all" for q in loaded.values())
+
+
+def test_unknown_question_id_says_where_to_look(tmp_path):
+    write_bank(tmp_path, "01-a", [GOOD])
+    with pytest.raises(KeyError, match="no self-check question 't-nope' in course/selfchecks/"):
+        checks.get_question("t-nope", tmp_path)

@@ -1,0 +1,134 @@
+"""The shipped evidence base: valid as a Frictionless package, complete, and true to the paper's numbers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from course.data import balance, evidence, force_table
+from course.paths import data_dir
+
+PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "tian-2014-one-voice.zh.txt"
+
+
+@pytest.fixture(scope="module")
+def ev():
+    return evidence()
+
+
+def test_frictionless_validates_the_package():
+    frictionless = Path(sys.executable).with_name("frictionless")
+    result = subprocess.run([str(frictionless), "validate", str(data_dir() / "datapackage.json")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_ids_resolve_and_every_row_is_sourced(ev):
+    known = set(ev.sources.id)
+    for name in ("events", "claims", "forces"):
+        frame = getattr(ev, name)
+        assert all(len(ids) >= 1 and set(ids) <= known for ids in frame.source_ids), name
+
+
+def test_every_citing_footnote_is_covered(ev):
+    cited = {n for notes in ev.sources.footnotes.dropna() for n in notes}
+    # Footnotes 1 and 7 explain terms and cite nothing; every other footnote cites a work.
+    expected = {str(n) for n in range(2, 58)} - {"1", "7"}
+    assert expected <= cited, sorted(expected - cited, key=int)
+    assert "chart" in cited
+
+
+def test_primary_excerpts_carry_a_translation_and_translator(ev):
+    quoted = ev.sources[ev.sources.excerpt.notna()]
+    assert len(quoted) >= 10
+    assert quoted.excerpt_en.notna().all() and quoted.translator.notna().all()
+
+
+def test_chronology_spans_1948_to_the_last_train(ev):
+    dates = ev.events.date
+    assert dates.min().startswith("1948") and dates.max() == "1958-10-26"
+    assert len(ev.events) > 60
+
+
+def test_communications_name_sender_and_receiver(ev):
+    letters = ev.events[ev.events.kind.isin(["letter"])]
+    assert letters.from_party.notna().all() and letters.to_party.notna().all()
+
+
+def test_argument_map_is_a_tree_rooted_at_the_thesis(ev):
+    claims = ev.claims.set_index("id")
+    assert (claims.kind == "thesis").sum() == 1
+    thesis = claims.index[claims.kind == "thesis"][0]
+    for node in claims.index:
+        seen = set()
+        while node != thesis:
+            assert node not in seen, f"cycle through {node}"
+            seen.add(node)
+            node = claims.loc[node, "target"]
+            assert isinstance(node, str), "a node other than the thesis has no target"
+    assert claims.hedged.sum() >= 5
+    assert {"counterclaim", "inference", "evidence"} <= set(claims.kind)
+
+
+def test_every_counterclaim_is_answered(ev):
+    counter = set(ev.claims.id[ev.claims.kind == "counterclaim"])
+    answered = set(ev.claims.target[ev.claims.relation.isin(["rebuts", "qualifies"])])
+    assert counter and counter <= answered
+
+
+# The reconstruction must honour the paper's quantitative statements (Tian 2014, §1, §2.2, §6.2).
+
+def test_july_1956_balance_is_about_seven_to_six(ev):
+    ratio = balance(force_table(ev.forces), 1956)
+    assert abs(ratio / (7 / 6) - 1) <= 0.10, ratio
+
+
+@pytest.mark.parametrize("series", ["UN", "CPV"])
+def test_un_forces_and_cpv_fell_by_more_than_three_quarters_by_1956(ev, series):
+    table = force_table(ev.forces)
+    assert table.loc[1956, series] < 0.25 * table.loc[1953, series]
+
+
+def test_cpv_near_300000_in_1956_57(ev):
+    table = force_table(ev.forces)
+    for year in (1956, 1957):
+        assert 250_000 <= table.loc[year, "CPV"] <= 300_000
+
+
+def test_kpa_near_350000_and_rok_above_600000(ev):
+    table = force_table(ev.forces)
+    for year in (1956, 1957):
+        assert 320_000 <= table.loc[year, "KPA"] <= 360_000
+    for year in (1956, 1957, 1958):
+        assert table.loc[year, "ROK"] > 600_000
+
+
+def test_totals_are_computed_not_stored(ev):
+    assert set(ev.forces.series) == {"KPA", "CPV", "ROK", "US", "other_UN"}
+    table = force_table(ev.forces)
+    assert (table.communist == table.KPA + table.CPV).all()
+    assert (table.UN_incl_ROK == table.US + table.other_UN + table.ROK).all()
+
+
+def test_notes_say_where_a_statement_fails_across_the_range(ev):
+    low, high = force_table(ev.forces, "low"), force_table(ev.forces, "high")
+    cpv_fell_everywhere = high.loc[1956, "CPV"] < 0.25 * low.loc[1953, "CPV"]
+    notes = " ".join(ev.forces.note.dropna())
+    if not cpv_fell_everywhere:
+        assert re.search(r"three quarters|3/4|¾", notes), "the CPV-decline claim is fragile but no note says so"
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="the paper's text (../shared/paper) is not beside this checkout")
+def test_our_text_does_not_copy_the_paper(ev):
+    """No 20-character run of the paper's Chinese appears in our Chinese text (quotations aside)."""
+    paper = re.sub(r"\s+", "", PAPER.read_text(encoding="utf-8"))
+    ours = list(ev.events.event_zh.dropna()) + list(ev.claims.text_zh.dropna())
+    for text in ours:
+        text = re.sub(r"\s+", "", text)
+        for start in range(0, max(0, len(text) - 19)):
+            assert text[start:start + 20] not in paper, text
