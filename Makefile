@@ -33,7 +33,7 @@ $(LAB_SETTINGS): binder/overrides.json | $(BIN)/python
 	cp binder/overrides.json $@
 
 lab: $(STAMP_RUN) $(LAB_SETTINGS)
-	$(BIN)/jupyter lab notebooks/00-start-here.ipynb $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
 test: $(STAMP_TEST) $(LAB_SETTINGS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

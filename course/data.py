@@ -140,7 +140,6 @@ def _load_resource(folder: Path, resource: dict) -> pd.DataFrame:
                             t("data.fix_cell_count"), line_number)
         records.append({f["name"]: _check_value(file, line_number, f, cells[position[f["name"]]]) for f in fields})
     frame = pd.DataFrame.from_records(records, columns=expected)
-    frame.attrs["rows"] = list(range(2, 2 + len(records)))
     key = resource["schema"]["primaryKey"]
     duplicated = frame.duplicated(subset=key, keep="first")
     if duplicated.any():

@@ -58,8 +58,13 @@ def ratio_value(un_side: float, communist_side: float) -> float:
     return 7 * communist_side / un_side
 
 
+def ratio_number(un_side: float, communist_side: float) -> str:
+    """The x of "7 : x", to one decimal."""
+    return f"{ratio_value(un_side, communist_side):.1f}"
+
+
 def ratio_text(un_side: float, communist_side: float) -> str:
-    return t("force_balance.ratio", communist=f"{ratio_value(un_side, communist_side):.1f}")
+    return t("force_balance.ratio", communist=ratio_number(un_side, communist_side))
 
 
 def png_bytes(fig: Figure) -> bytes:
@@ -178,35 +183,38 @@ def figure(view: View) -> Figure:
     for series, values in view.lines.items():
         colour, linestyle, marker, width = STYLES[series]
         low, high = view.bands[series]
-        ax.fill_between(YEARS, low, high, color=colour, alpha=0.13, linewidth=0)
+        ax.fill(YEARS + YEARS[::-1], low + high[::-1], color=colour, alpha=0.13, linewidth=0)
         ax.plot(YEARS, values, color=colour, linestyle=linestyle, marker=marker, linewidth=width,
                 markersize=5, label=series_label(series))
     year = view.state.year
     ax.axvline(year, color=MARKER_COLOUR, linestyle=(0, (1, 2)), linewidth=1.2)
     ax.set_xlim(YEARS[0] - 0.3, YEARS[-1] + 0.3)
     ax.set_ylim(0, max(view.y_max, 1) * 1.08)
-    label = t("force_balance.chart_marker", year=year, communist=f"{ratio_value(view.un_side, view.communist_side):.1f}")
+    label = t("force_balance.chart_marker", year=year, communist=ratio_number(view.un_side, view.communist_side))
+    align = {YEARS[0]: "left", YEARS[-1]: "right"}.get(year, "center")
     ax.annotate(label, xy=(year, 1), xycoords=("data", "axes fraction"), xytext=(0, -4), textcoords="offset points",
-                ha="center", va="top", fontsize=8.5,
+                ha=align, va="top", fontsize=8.5,
                 bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": MARKER_COLOUR, "linewidth": 0.6})
     ax.set_xticks(YEARS)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value / 1000:,.0f}"))
-    ax.set_title(t("force_balance.chart_title", estimate=estimate_label(view.state.estimate)), fontsize=11)
+    ax.set_title(t("force_balance.chart_title", estimate=estimate_label(view.state.estimate)), fontsize=11,
+                 y=1.0)  # a fixed position skips a costly layout pass
     ax.set_xlabel(t("force_balance.chart_x"))
     ax.set_ylabel(t("force_balance.chart_y"))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     if view.lines:
-        ax.legend(loc="upper right", fontsize=7.5, frameon=True, framealpha=0.9)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, fontsize=7.5, frameon=False)
     else:
         ax.text(0.5, 0.5, t("force_balance.chart_empty"), transform=ax.transAxes, ha="center", va="center")
-    fig.subplots_adjust(left=0.09, right=0.98, bottom=0.12, top=0.92)
+    fig.subplots_adjust(left=0.1, right=0.98, bottom=0.29, top=0.92)
     return fig
 
 
 def table_html(view: View) -> str:
     """The table behind the chart, every data-driven string escaped."""
     estimate = estimate_label(view.state.estimate)
-    headers = [t("force_balance.col_year"), t("force_balance.col_series"), t("force_balance.col_value", estimate=estimate),
+    headers = [t("force_balance.col_year"), t("force_balance.col_series"),
+               t("force_balance.col_value", estimate=estimate),
                t("force_balance.col_range"), t("force_balance.col_basis"), t("force_balance.col_sources")]
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
     rows = []

@@ -74,15 +74,19 @@ def _present(value) -> bool:
 
 
 def _excerpt_html(row: pd.Series) -> str:
-    """The quotation in the original, then the English rendering and its translator when there is one."""
-    lang = "" if row["language"] == "other" else f" lang='{html.escape(row['language'])}'"
-    quote = f"<span{lang}>“{html.escape(row['excerpt'])}”</span>"
-    english = row["excerpt_en"]
-    if _present(english) and english != row["excerpt"]:
-        credit = ""
-        if _present(row["translator"]):
-            credit = f" <small>({html.escape(t('lesson.translated_by'))} {html.escape(row['translator'])})</small>"
-        quote += f"<br><span lang='en'>“{html.escape(english)}”</span>{credit}"
+    """The quotation in the original, then the English rendering and its translator.
+
+    Where only a translation is quoted (excerpt == excerpt_en), it is shown once, marked as English.
+    """
+    original, english = row["excerpt"], row["excerpt_en"]
+    only_translation = original == english
+    language = "en" if only_translation else row["language"]
+    lang = "" if language == "other" else f" lang='{html.escape(language)}'"
+    quote = f"<span{lang}>“{html.escape(original)}”</span>"
+    if _present(english) and not only_translation:
+        quote += f"<br><span lang='en'>“{html.escape(english)}”</span>"
+    if _present(english) and _present(row["translator"]):
+        quote += f" <small>({html.escape(t('lesson.translated_by'))} {html.escape(row['translator'])})</small>"
     return f"<blockquote>{quote}</blockquote>"
 
 

@@ -84,6 +84,8 @@ def record(question_id: str, answer: Any, correct: bool, path: Path | str | None
 def attempts(path: Path | str | None = None) -> list[dict[str, Any]]:
     """Every saved attempt, oldest first."""
     path = Path(path) if path is not None else progress_path()
+    if not path.exists():  # nothing saved yet: leave no lock file behind just for looking
+        return []
     with _locked(path):
         return _read_or_set_aside(path)
 

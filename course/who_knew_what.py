@@ -110,10 +110,11 @@ def _item_html(row, counterpart_column: str, newest: bool) -> str:
         head = f"<strong>{head}</strong> <span class='ov-new'>{html.escape(t('who_knew_what.new'))}</span>"
     ids = ", ".join(f"<code>{html.escape(s)}</code>" for s in row.source_ids)
     mark = " class='ov-item ov-newest' style='background:#FFF3C4'" if newest else " class='ov-item'"
-    return (f"<li{mark} data-event='{html.escape(row.event_id)}'>{head}"
-            f"<br><small>{html.escape(row.event)}</small>"
-            f"<br><small>{html.escape(t('who_knew_what.event'))} <code>{html.escape(row.event_id)}</code>; "
-            f"{html.escape(t('who_knew_what.sources'))}: {ids}</small></li>")
+    details = (f"<small>{html.escape(row.event)}<br>{html.escape(t('who_knew_what.event'))} "
+               f"<code>{html.escape(row.event_id)}</code>; {html.escape(t('who_knew_what.sources'))}: {ids}</small>")
+    # The line says what passed; what happened and the sources are one click away (open for the newest).
+    return (f"<li{mark} data-event='{html.escape(row.event_id)}'><details{' open' if newest else ''}>"
+            f"<summary>{head}</summary>{details}</details></li>")
 
 
 def _cell_html(frame: pd.DataFrame, party: str, role: str, counterpart_column: str) -> str:

@@ -60,7 +60,7 @@ def test_wrong_type(data_copy):
 
 def test_unknown_source_id(data_copy):
     set_cell(data_copy / "events.csv", 5, "source_ids", "no-such-source")
-    error = expect_error(data_copy, "events.csv", None, "source_ids", "sources.csv")
+    error = expect_error(data_copy, "events.csv", 5, "source_ids", "sources.csv")
     assert "'no-such-source'" in str(error)
 
 

@@ -22,6 +22,7 @@ def progress_file(tmp_path, monkeypatch) -> Path:
 
 def test_record_latest_and_attempts(progress_file):
     assert progress.attempts() == [] and progress.latest("q1") is None
+    assert list(progress_file.parent.iterdir()) == [], "looking must not create files"
     progress.record("q1", "25 October 1958", False)
     progress.record("q2", ["a", "b"], True)
     progress.record("q1", "26 October 1958", True)
