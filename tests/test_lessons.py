@@ -1,0 +1,146 @@
+"""The lessons' structure: the anatomy of GUIDE §4, links that resolve, ids and dates that exist in the data."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from course.catalog import lessons
+from course.checks import load_all
+from course.data import evidence
+from course.lesson import MONTHS
+from course.paths import notebooks_dir
+
+PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "tian-2014-one-voice.zh.txt"
+LESSON_PATHS = sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
+TEACHING = [p for p in LESSON_PATHS if not p.name.startswith("00-")]
+ANATOMY = ["## 1. Context", "## 2. Documents", "## 3. Explore", "## 4. Check your understanding", "## 5. Exercise",
+           "## Summary"]
+DATE_IN_PROSE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (19\d\d)\b")
+
+
+def cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def markdown(path: Path) -> str:
+    return "\n".join("".join(c["source"]) for c in cells(path) if c["cell_type"] == "markdown")
+
+
+def code(path: Path) -> str:
+    return "\n".join("".join(c["source"]) for c in cells(path) if c["cell_type"] == "code")
+
+
+def ids(path: Path):
+    return [pytest.param(p, id=p.stem) for p in path]
+
+
+def test_the_sequence_is_complete():
+    slugs = [l.slug for l in lessons()]
+    assert slugs == ["00-start-here", "01-balance-of-forces", "02-mao-proposes", "03-why-kim-agreed",
+                     "04-kims-two-plans", "05-china-chooses", "06-moscow-first", "07-where-the-troops-went",
+                     "08-one-voice-different-intentions"]
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_title_cell_has_question_time_objectives_and_navigation(path):
+    first = "".join(cells(path)[0]["source"])
+    assert first.startswith(f"# Lesson {path.name[:2]} ·")
+    assert re.search(r"\*\*(Central question|The question of the whole collection):?\*\*", first)
+    assert re.search(r"\*\*Time:\*\* about \d+ minutes", first) and "**Difficulty:**" in first
+    objectives = re.findall(r"^- \*\*(explain|source|corroborate|compare|evaluate|contextualise|describe|use|cite|"
+                            r"identify|weigh|assess|calculate|read)", first, flags=re.M | re.I)
+    assert 3 <= len(objectives) <= 6
+    assert "](../README.md)" in first
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_one_setup_cell_of_imports_and_no_definitions(path):
+    sources = ["".join(c["source"]) for c in cells(path) if c["cell_type"] == "code"]
+    assert all(line.startswith(("from course", "import ")) or not line.strip() for line in sources[0].splitlines())
+    for source in sources:
+        assert not re.search(r"^\s*(def|class) ", source, flags=re.M), source
+        assert "read_csv" not in source and "open(" not in source
+        assert len(source.splitlines()) <= 6, source
+
+
+@pytest.mark.parametrize("path", ids(TEACHING))
+def test_anatomy_headings_in_order(path):
+    text = markdown(path)
+    positions = [text.find(heading) for heading in ANATOMY]
+    assert all(p >= 0 for p in positions), [h for h, p in zip(ANATOMY, positions) if p < 0]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_headings_do_not_skip_levels(path):
+    levels = [len(m) for m in re.findall(r"^(#+) ", markdown(path), flags=re.M)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    for before, after in zip(levels, levels[1:]):
+        assert after <= before + 1
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_navigation_links_resolve(path):
+    for target in re.findall(r"\]\(([^)#\s]+\.(?:ipynb|md))\)", markdown(path)):
+        assert (path.parent / target).resolve().exists(), target
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_at_least_three_selfchecks_that_exist(path):
+    asked = re.findall(r'check\("([^"]+)"\)', code(path))
+    known = set(load_all())
+    assert len(asked) >= 3 and set(asked) <= known
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_a_graded_exercise_with_nbgrader_metadata(path):
+    graded = [c for c in cells(path) if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    assert graded and all(c["metadata"]["nbgrader"]["points"] > 0 for c in graded)
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_cited_ids_exist(path):
+    ev = evidence()
+    text = markdown(path) + code(path)
+    sources, events = set(ev.sources.id), set(ev.events.id)
+    for cited in re.findall(r'show_source\("([^"]+)"\)', text):
+        assert cited in sources, cited
+    for listed in re.findall(r'show_(?:event|timeline)\((?:ids=)?\[?([^)]*)\)', text):
+        for event_id in re.findall(r'"(\d{4}[^"]*)"', listed):
+            assert event_id in events, event_id
+    for backticked in re.findall(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+){2,})`", markdown(path)):
+        assert backticked in sources or backticked in events, backticked
+    claims = set(ev.claims.id)
+    for claim in re.findall(r"\bC\d{2}\b", markdown(path)):
+        assert claim in claims, claim
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_dates_in_prose_are_dates_in_the_data(path):
+    ev = evidence()
+    known = set(ev.events.date) | set(ev.sources.date.dropna())
+    for day, month, year in DATE_IN_PROSE.findall(markdown(path)):
+        iso = f"{year}-{MONTHS.index(month) + 1:02d}-{int(day):02d}"
+        assert iso in known, f"{day} {month} {year} is not the date of any event or source"
+
+
+def test_every_claim_is_used_by_some_lesson():
+    ev = evidence()
+    mapped = set(ev.claims.lesson)
+    opened = {re.search(r'argument_map\((?:lesson=)?"?([^")]*)"?\)', code(p)).group(1) or "ALL"
+              for p in LESSON_PATHS if "argument_map(" in code(p)}
+    assert "ALL" in opened or mapped <= opened, sorted(mapped - opened)
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="the paper's text (../shared/paper) is not beside this checkout")
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_lessons_do_not_copy_the_paper(path):
+    paper = re.sub(r"\s+", "", PAPER.read_text(encoding="utf-8"))
+    text = re.sub(r"《[^》]*》", "", re.sub(r"\s+", "", markdown(path)))  # a cited title is not copied prose
+    runs = {text[i:i + 20] for i in range(max(0, len(text) - 19)) if re.search(r"[\u4e00-\u9fff]{10}", text[i:i + 20])}
+    copied = [run for run in runs if run in paper]
+    assert not copied, copied[:3]
