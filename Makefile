@@ -12,7 +12,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench clean check
+.PHONY: lab test bench clean check notebooks
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.x")'
@@ -47,3 +47,7 @@ bench: $(STAMP_TEST) $(LAB_SETTINGS)
 clean:
 	rm -rf $(VENV) .pytest_cache build dist *.egg-info benchmarks/results.json test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Re-execute every lesson in place after the data or the course package changed (outputs are committed).
+notebooks: $(STAMP_TEST)
+	ONE_VOICE_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9][0-9]-*.ipynb

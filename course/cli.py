@@ -24,7 +24,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 # Modules that add a subcommand: each has `add_parser(commands)`, which sets `run`.
-SUBCOMMAND_MODULES = ("course.progress_cli",)
+SUBCOMMAND_MODULES = ("course.progress_cli", "course.links_cli", "course.editions_cli")
 
 
 def _course_map(args: argparse.Namespace) -> int:

@@ -23,8 +23,11 @@ def _catalogue(language: str, area: str) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def t(key: str, **values: object) -> str:
-    """Look up `area.name` in the current language (ONE_VOICE_LANG), falling back to English."""
+def t(key: str, /, **values: object) -> str:
+    """Look up `area.name` in the current language (ONE_VOICE_LANG), falling back to English.
+
+    `key` is positional-only, so a message may have a field named `{key}` too.
+    """
     area, _, name = key.partition(".")
     language = os.environ.get("ONE_VOICE_LANG", DEFAULT_LANGUAGE)
     for lang in (language, DEFAULT_LANGUAGE):

@@ -1,0 +1,68 @@
+"""`one-voice build`: the student, instructor and reader editions, whole or customised by `course.yml`.
+
+A build either succeeds completely or leaves nothing: everything is checked first, written into a
+hidden folder beside the target, and moved into place only at the end, so a half-built edition
+can never be handed to students.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .collection_build import prepare, write_collection
+from .course_config import CourseConfig, default_config, load_config
+from .instructor_edition import checked_keys, write_instructor
+from .messages import t
+from .reader_edition import write_reader
+
+EDITIONS = ("student", "instructor", "reader")
+
+
+class BuildError(ValueError):
+    """The build cannot start (bad edition or target folder); nothing was written."""
+
+
+def build(edition: str, out: Path, config_file: Path | None = None, force: bool = False) -> CourseConfig:
+    """Build one edition into `out`; raises ConfigError, AnswerKeyError or BuildError before writing anything."""
+    if edition not in EDITIONS:
+        raise BuildError(t("editions.unknown_edition", edition=edition, allowed=", ".join(EDITIONS)))
+    out = Path(out).absolute()
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
+        raise BuildError(t("editions.out_not_empty", out=out))
+    config = load_config(config_file) if config_file else default_config()
+    built = prepare(config)
+    keys = checked_keys(built) if edition == "instructor" else {}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    stage.chmod(0o777 & ~umask)  # mkdtemp makes it private; the edition is meant to be shared
+    try:
+        if edition == "student":
+            write_collection(config, built, stage, execute=config.source is not None)
+        elif edition == "instructor":
+            write_instructor(config, built, keys, stage)
+        else:
+            if config.source is not None:  # a customised course: run it so the outputs match it
+                with tempfile.TemporaryDirectory() as scratch:
+                    write_collection(config, built, Path(scratch), execute=True)
+            write_reader(config, built, stage)
+        _move_into_place(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return config
+
+
+def _move_into_place(stage: Path, out: Path) -> None:
+    """Replace `out` by the finished build; an old `out` (allowed by --force) is removed only afterwards."""
+    old = None
+    if out.exists() or out.is_symlink():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent)) / "old"
+        os.replace(out, old)
+    os.replace(stage, out)
+    if old is not None:
+        shutil.rmtree(old.parent, ignore_errors=True)

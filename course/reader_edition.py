@@ -1,0 +1,51 @@
+"""The reader edition: static HTML of the executed lessons whose widgets render offline.
+
+nbconvert embeds each lesson's saved widget state; the renderer that draws it (and RequireJS,
+which loads it) come from `course/reader_assets/` instead of a CDN, so the pages open from a
+USB stick or a campus server without internet.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+from .collection_build import BuiltLesson
+from .course_config import CourseConfig
+from .messages import t
+from .paths import PACKAGE_DIR
+
+ASSETS = PACKAGE_DIR / "reader_assets"
+LESSON_LINK = re.compile(r"""href=(["'])([^"'/:]+)\.ipynb\1""")
+CONTENTS_LINK = re.compile(r"""href=(["'])\.\./README\.md\1""")
+
+
+def exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", template_file="offline.html.j2", extra_template_paths=[str(ASSETS)],
+                        widget_renderer_url="assets/embed-amd.js", require_js_url="assets/require.js")
+
+
+def local_links(page: str) -> str:
+    """Links between lessons point at their HTML pages, and the contents link at the index."""
+    page = LESSON_LINK.sub(lambda m: f"href={m[1]}{m[2]}.html{m[1]}", page)
+    return CONTENTS_LINK.sub(lambda m: f"href={m[1]}index.html{m[1]}", page)
+
+
+def index_page(config: CourseConfig, built: list[BuiltLesson]) -> str:
+    rows = "".join(t("editions.reader_row", number=b.lesson.number, file=f"{b.lesson.slug}.html",
+                     title=html.escape(b.lesson.title), question=html.escape(b.lesson.question),
+                     minutes=b.lesson.minutes) for b in built)
+    return t("editions.reader_index", title=html.escape(config.title), rows=rows)
+
+
+def write_reader(config: CourseConfig, built: list[BuiltLesson], folder: Path) -> None:
+    shutil.copytree(ASSETS, folder / "assets", ignore=shutil.ignore_patterns("*.j2", "README.md"))
+    html_exporter = exporter()
+    for item in built:
+        page, _ = html_exporter.from_notebook_node(item.nb, resources={"metadata": {"name": item.lesson.title}})
+        (folder / f"{item.lesson.slug}.html").write_text(local_links(page), encoding="utf-8")
+    (folder / "index.html").write_text(index_page(config, built), encoding="utf-8")

@@ -1,0 +1,204 @@
+"""The explorers in a real browser: JupyterLab in headless Chromium, driven with the keyboard.
+
+Every expected text is computed here from the explorers' pure views, so the test checks that the
+browser shows what `view(state)` says for the state the keys reached. Screenshots of each step go
+to test-artifacts/ (git-ignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.labkit import (CURRENT, REPO, chromium_missing, explorer_cell, lab_server, open_notebook, run_all, slider_handle,
+                          wait_for_texts, wait_idle)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")]
+
+# The lessons are served from the repository; a developer may point this at a scratch copy.
+ROOT = Path(os.environ.get("ONE_VOICE_LAB_ROOT", REPO))
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def notebooks_folder() -> dict[str, int]:
+    """What is in notebooks/ (names, with the lessons' modification times): the browser must change nothing."""
+    folder = ROOT / "notebooks"
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns if p.name in OPENED else 0) for p in folder.rglob("*")}
+
+
+OPENED = {"01-balance-of-forces.ipynb", "06-moscow-first.ipynb"}
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    before = notebooks_folder()
+    with lab_server(root=ROOT, progress=tmp_path_factory.mktemp("progress") / "progress.json") as server:
+        # Overrides show up as schema defaults, user settings on top of them.
+        notification = server.api("lab/api/settings/@jupyterlab/apputils-extension:notification")
+        fetch_news = notification["settings"].get(
+            "fetchNews", notification["schema"]["properties"]["fetchNews"]["default"])
+        assert fetch_news == "false", "the news toast would cover the lesson"
+        yield server
+    # No progress file, checkpoint or autosave in the lessons' folder.
+    assert notebooks_folder() == before
+
+
+@pytest.fixture
+def page(lab):
+    from tests.labkit import chromium_page
+
+    with chromium_page() as page:
+        yield page
+
+
+def shot(page, name: str, locator=None) -> None:
+    """A screenshot: of `locator` if it fits the window, else of the window scrolled to its top."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = str(ARTIFACTS / f"{name}.png")
+    box = locator.bounding_box() if locator is not None else None
+    if box and box["height"] <= page.viewport_size["height"]:
+        locator.screenshot(path=path)
+        return
+    if locator is not None:  # the notebook scrolls inside its panel: parts below the window are not painted
+        locator.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=path)
+
+
+def image_src(cell) -> str:
+    return cell.locator(".widget-output img").first.get_attribute("src") or ""
+
+
+def wait_src_changed(page, cell, old: str) -> str:
+    page.wait_for_function(
+        "([root, old]) => { const img = root.querySelector('.widget-output img'); return img && img.src !== old; }",
+        arg=[cell.element_handle(), old], timeout=30_000, polling=50)
+    wait_idle(page)
+    return image_src(cell)
+
+
+def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
+    from course import force_balance as fb
+    from course import withdrawal_scenario as ws
+    from course.data import evidence
+    from course.messages import t
+
+    ev = evidence()
+    open_notebook(page, lab, "notebooks/01-balance-of-forces.ipynb")
+    shot(page, "01-opened")
+    run_all(page, lab, "notebooks/01-balance-of-forces.ipynb")
+    shot(page, "01-ran-all")
+
+    # The force-balance explorer opens on its default state and says so.
+    balance = fb.view(fb.State(), ev)
+    readout = page.locator(f"{CURRENT} .widget-html-content strong", has_text=balance.readout)
+    readout.first.wait_for(state="visible")
+    assert balance.readout in [text.strip() for text in readout.all_text_contents()]
+    balance_cell = page.locator(f"{CURRENT} .jp-CodeCell", has=page.locator(".widget-html-content strong",
+                                                                            has_text=balance.readout)).last
+    balance_cell.scroll_into_view_if_needed()
+    shot(page, "01-force-balance", balance_cell)
+
+    # The withdrawal scenario: CPV slider by its label, moved with the keyboard.
+    controls = {key: t(f"withdrawal_scenario.control_{key}") for key in ("cpv", "kpa", "rok", "us")}
+    cell = explorer_cell(page, controls["cpv"])
+    cell.scroll_into_view_if_needed()
+    shot(page, "01-withdrawal-start", cell)
+
+    def shown(key: str) -> int:
+        slider = cell.locator(".widget-slider", has=page.locator("label", has_text=controls[key]))
+        return int(slider.locator(".widget-readout").first.text_content().strip())
+
+    # The other sliders stay where the browser shows them; every text is the pure view of that state.
+    wait_idle(page)
+    start = ws.default_state(ev)
+    others = (shown("kpa"), shown("rok"), shown("us"))
+
+    def expected(cpv: int) -> list[str]:
+        view = ws.view(ws.State(cpv, *others), ev)
+        return [view.sides_text, view.balance_text, view.answer]
+
+    readout = ".widget-html-content p, .widget-html-content strong"
+    assert shown("cpv") == start.cpv_share
+    wait_for_texts(cell, readout, expected(start.cpv_share))
+    before = image_src(cell)
+    assert before.startswith("data:image/png;base64,")
+
+    handle = slider_handle(cell, controls["cpv"])
+    handle.focus()
+    step = ws.CPV_SHARE[2]
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")
+    wait_for_texts(cell, readout, expected(start.cpv_share - 4 * step))
+    after_arrows = wait_src_changed(page, cell, before)
+    assert shown("cpv") == start.cpv_share - 4 * step
+    shot(page, "01-withdrawal-arrows", cell)
+
+    page.keyboard.press("Home")
+    wait_for_texts(cell, readout, expected(ws.CPV_SHARE[0]))
+    after_home = wait_src_changed(page, cell, after_arrows)
+    assert shown("cpv") == ws.CPV_SHARE[0]
+    assert len({before, after_arrows, after_home}) == 3
+    # The chart is exactly the one the pure view draws for that state.
+    png = base64.b64decode(after_home.split(",", 1)[1])
+    assert png == ws.png_bytes(ws.figure(ws.view(ws.State(ws.CPV_SHARE[0], *others), ev)))
+    shot(page, "01-withdrawal-home", cell)
+    shot(page, "01-withdrawal-home-page")
+
+    # Last, so that the keyboard checks above still run: the explorer must open on its default state.
+    # A default off a slider's step grid is snapped by the browser, which then sends the snapped value back.
+    assert others == (start.kpa_change, start.rok_thousands, start.us_thousands), (
+        f"the browser opened the explorer at KPA/ROK/US = {others}, not the default state {start}: "
+        "a default value that is not on its slider's step is snapped by the front end")
+
+
+def test_moscow_learns_before_pyongyang(lab, page):
+    from course import who_knew_what as wkw
+    from course.data import evidence
+    from course.messages import t
+
+    ev = evidence()
+    open_notebook(page, lab, "notebooks/06-moscow-first.ipynb")
+    shot(page, "06-opened")
+    run_all(page, lab, "notebooks/06-moscow-first.ipynb")
+    shot(page, "06-ran-all")
+
+    label = t("who_knew_what.date")
+    cell = explorer_cell(page, label)
+    cell.scroll_into_view_if_needed()
+
+    def column(party: str) -> dict[str, list[str]]:
+        """The event ids in a capital's received and sent cells, as the browser shows them."""
+        return {role: cell.locator(f'td[data-party="{party}"][data-role="{role}"] li[data-event]')
+                .evaluate_all("items => items.map(i => i.dataset.event)") for role in ("received", "sent")}
+
+    def expected(date: str, party: str) -> dict[str, list[str]]:
+        shown = wkw.view(wkw.State(date), ev)
+        return {"received": list(shown.received[party]["event_id"]), "sent": list(shown.sent[party]["event_id"])}
+
+    def reach(date: str) -> dict[str, dict[str, list[str]]]:
+        wait_for_texts(cell, ".ov-readout", [wkw.view(wkw.State(date), ev).readout])
+        wait_idle(page)
+        assert cell.locator(".widget-readout").first.text_content().strip() == date
+        seen = {party: column(party) for party in ("USSR", "DPRK")}
+        assert seen == {party: expected(date, party) for party in ("USSR", "DPRK")}
+        return seen
+
+    days = ["1958-01-22", "1958-01-23", "1958-01-24"]
+    board = {days[0]: reach(days[0])}
+    shot(page, "06-who-knew-what-0122", cell)
+    handle = slider_handle(cell, label)
+    handle.focus()
+    for day in days[1:]:
+        page.keyboard.press("ArrowRight")
+        board[day] = reach(day)
+        shot(page, f"06-who-knew-what-{day[5:].replace('-', '')}", cell)
+        shot(page, f"06-who-knew-what-{day[5:].replace('-', '')}-sent", cell.locator("tr.ov-sent"))
+
+    # Moscow's column changes on 23 January; Pyongyang's only on the 24th.
+    assert board["1958-01-23"]["USSR"] != board["1958-01-22"]["USSR"]
+    assert board["1958-01-23"]["DPRK"] == board["1958-01-22"]["DPRK"]
+    assert board["1958-01-24"]["DPRK"] != board["1958-01-23"]["DPRK"]
