@@ -186,7 +186,9 @@ def _add_date_columns(events: pd.DataFrame) -> pd.DataFrame:
     events = events.copy()
     first_day = events["date"].map(lambda d: d + "-01" * (2 - d.count("-")))
     events["date_start"] = pd.to_datetime(events["date_sort"].fillna(first_day))
-    return events.sort_values(["date_start", "id"], kind="stable").reset_index(drop=True)
+    order = events["order_in_day"].fillna(0)
+    return (events.assign(_order=order).sort_values(["date_start", "_order", "id"], kind="stable")
+            .drop(columns="_order").reset_index(drop=True))
 
 
 def load(folder: Path | str | None = None) -> Evidence:

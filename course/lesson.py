@@ -7,6 +7,7 @@ or a timeline, and these helpers render it (escaped HTML, with its sources) from
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 from IPython.display import HTML, display
@@ -14,6 +15,7 @@ from IPython.display import HTML, display
 from .data import evidence
 from .messages import t
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -77,16 +79,22 @@ def _excerpt_html(row: pd.Series) -> str:
     """The quotation in the original, then the English rendering and its translator.
 
     Where only a translation is quoted (excerpt == excerpt_en), it is shown once, marked as English.
+    Where a Russian record is known only through the Chinese words Tian quotes, the card says so:
+    the student is reading a translation of a translation.
     """
     original, english = row["excerpt"], row["excerpt_en"]
     only_translation = original == english
-    language = "en" if only_translation else row["language"]
+    relayed = row["language"] != "zh" and not only_translation and CJK.search(original) is not None
+    language = "en" if only_translation else "zh" if relayed else row["language"]
     lang = "" if language == "other" else f" lang='{html.escape(language)}'"
     quote = f"<span{lang}>“{html.escape(original)}”</span>"
+    if relayed:
+        quote += f" <small>({html.escape(t('lesson.relayed_in_chinese'))})</small>"
     if _present(english) and not only_translation:
         quote += f"<br><span lang='en'>“{html.escape(english)}”</span>"
     if _present(english) and _present(row["translator"]):
-        quote += f" <small>({html.escape(t('lesson.translated_by'))} {html.escape(row['translator'])})</small>"
+        translator = t("lesson.our_translation") if row["translator"] == "ours" else row["translator"]
+        quote += f" <small>({html.escape(t('lesson.translated_by'))} {html.escape(translator)})</small>"
     return f"<blockquote>{quote}</blockquote>"
 
 
@@ -108,8 +116,9 @@ def source_card_html(row: pd.Series) -> str:
              field("lesson.archive", ", ".join(p for p in (row["archive"], row["reference"]) if isinstance(p, str) and p))]
     if _present(row["excerpt"]):
         parts.append(_excerpt_html(row))
-    parts += [field("lesson.can_tell", row["can_tell"]), field("lesson.cannot_tell", row["cannot_tell"]),
-              field("lesson.note", row["note"])]
+    parts += [field("lesson.can_tell", row["can_tell"]), field("lesson.cannot_tell", row["cannot_tell"])]
+    if _present(row["note"]):  # the compilers' notes are for checking our work, folded away from the reading
+        parts.append(f"<details><summary>{html.escape(t('lesson.note'))}</summary>{html.escape(row['note'])}</details>")
     if _present(row["url"]) and row["url"].startswith(("https://", "http://")):
         url = html.escape(row["url"], quote=True)
         parts.append(f"<div><b>{html.escape(t('lesson.open'))}:</b> <a href='{url}' target='_blank' rel='noopener'>{url}</a></div>")

@@ -223,7 +223,8 @@ def timed_keypress(page, cell, selector: str, texts: list[str]):
                     const start = performance.now(), result = {};
                     const check = () => {
                         if (result.text === undefined && textDone()) result.text = performance.now() - start;
-                        if (result.image === undefined && image() !== oldImage) result.image = performance.now() - start;
+                        if (result.image === undefined && image() !== oldImage)
+                            result.image = performance.now() - start;
                         if (result.text !== undefined && result.image !== undefined) {
                             observer.disconnect(); resolve(result);
                         }

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.labkit import (CURRENT, REPO, chromium_missing, explorer_cell, lab_server, open_notebook, run_all, slider_handle,
-                          wait_for_texts, wait_idle)
+from tests.labkit import (CURRENT, REPO, chromium_missing, chromium_page, explorer_cell, lab_server, open_notebook,
+                          run_all, slider_handle, wait_for_texts, wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")]
@@ -49,8 +49,6 @@ def lab(tmp_path_factory):
 
 @pytest.fixture
 def page(lab):
-    from tests.labkit import chromium_page
-
     with chromium_page() as page:
         yield page
 

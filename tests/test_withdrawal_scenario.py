@@ -68,8 +68,8 @@ def expected(cpv_share: int, kpa_change: int, rok_k: int, us_k: int) -> dict[str
 
 def expected_readout(*values: int) -> str:
     lines = expected(*values)
-    return (f"{lines['sides']} {lines['balance']} How many more KPA soldiers would restore the 1956 balance "
-            f"after the CPV leaves? {lines['answer']}")
+    return (f"{lines['sides']} {lines['balance']} How many more KPA soldiers would restore the July 1956 balance "
+            f"in this scenario? {lines['answer']}")
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +162,7 @@ def test_sliders_have_the_promised_labels_and_ranges(ev, start):
     explorer = WithdrawalScenarioExplorer(evidence=ev)
     assert explorer.cpv_share.description == "CPV still in Korea (%)"
     assert (explorer.cpv_share.min, explorer.cpv_share.max, explorer.cpv_share.step) == (0, 100, 5)
-    assert (explorer.kpa_change.min, explorer.kpa_change.max, explorer.kpa_change.step) == (-20, 50, 5)
+    assert (explorer.kpa_change.min, explorer.kpa_change.max, explorer.kpa_change.step) == (-20, 100, 5)
     assert (explorer.rok.min, explorer.rok.max, explorer.rok.step) == (600, 720, 5)
     assert (explorer.us.min, explorer.us.max, explorer.us.step) == (40, 80, 1)
     assert explorer.state() == start
@@ -193,7 +193,7 @@ def test_entry_returns_the_root_widget(ev):
     assert [s.description for s in sliders][0] == "CPV still in Korea (%)"
 
 
-REACHABLE = dict(cpv=st.sampled_from(range(0, 101, 5)), kpa=st.sampled_from(range(-20, 51, 5)),
+REACHABLE = dict(cpv=st.sampled_from(range(0, 101, 5)), kpa=st.sampled_from(range(-20, 101, 5)),
                  rok=st.sampled_from(range(600, 721, 5)), us=st.integers(40, 80))
 
 
