@@ -29,7 +29,7 @@ COMPARISON_YEAR = 1956
 PUZANOV_SOURCE = "puzanov-1957-06-04"
 CPV_SHARE = (0, 100, 5)
 KPA_CHANGE = (-20, 100, 5)
-ROK_THOUSANDS = (600, 720, 5)
+ROK_THOUSANDS = (600, 720, 1)  # step 1 so that the data default (e.g. 682) is on the grid the browser snaps to
 US_THOUSANDS = (40, 80, 1)
 X_MAX = 850_000  # fixed, so bar lengths can be compared as the sliders move
 

@@ -151,7 +151,8 @@ def test_the_start_lesson_bank_has_its_three_questions(bank):
     assert checks.parse_date(start["start-cpv-last-troops"].answer[0]).isoformat() == "1958-10-26"
     assert start["start-paper-author"].answer.startswith("Tian Wuxiong")
     order = start["start-order-events"]
-    assert [s.split()[1] for s in order.answer] == ["armistice", "Moscow,", "DPRK", "last"]
+    for item, keyword in zip(order.answer, ["armistice", "Mao Zedong offers", "DPRK government", "last CPV"]):
+        assert keyword in item, (keyword, item)
     assert not checks.grade(order, list(order.items)).correct, "shown already in the right order"
 
 
