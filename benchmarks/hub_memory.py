@@ -20,49 +20,16 @@ load too), which is heavier than the Binder image built from binder/requirements
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
 
+from benchmarks.memory import KernelWatch, tree_memory
 from tests import hubkit
 
 MB = 1024 * 1024
 STUDENT = "student1"
-
-
-def _rss(process: psutil.Process, uss: bool = False) -> int:
-    total = 0
-    for proc in [process, *process.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            total += proc.memory_full_info().uss if uss else proc.memory_info().rss
-    return total
-
-
-class _Peak:
-    """Samples a process tree's RSS in a thread; `.peak` in bytes."""
-
-    def __init__(self, process: psutil.Process, interval: float = 0.1):
-        self.process, self.interval, self.peak = process, interval, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, _rss(self.process))
-            self._stop.wait(self.interval)
-
-    def __enter__(self) -> "_Peak":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self.peak = max(self.peak, _rss(self.process))
 
 
 def _lessons(home: Path) -> list[str]:
@@ -94,12 +61,14 @@ def measure_classroom_hub() -> dict:
                 try:
                     kernel = next(p for p in hub.processes()["kernels"])
                     t0 = time.perf_counter()
-                    with _Peak(kernel) as peak:
+                    with KernelWatch(interval=0.1) as watch:
+                        watch.add(kernel.pid)
                         errors = student.run_all(session, notebook)
+                    peak = max(watch.peak_total, tree_memory(kernel.pid))
                     per_lesson[slug] = {"seconds": round(time.perf_counter() - t0, 1),
-                                        "kernel_mb": round(_rss(kernel) / MB, 1),
-                                        "kernel_uss_mb": round(_rss(kernel, uss=True) / MB, 1),
-                                        "kernel_peak_mb": round(peak.peak / MB, 1),
+                                        "kernel_mb": round(tree_memory(kernel.pid) / MB, 1),
+                                        "kernel_uss_mb": round(tree_memory(kernel.pid, "uss") / MB, 1),
+                                        "kernel_peak_mb": round(peak / MB, 1),
                                         "errors": errors}
                     time.sleep(0.5)
                     found = hub.processes()
@@ -112,7 +81,7 @@ def measure_classroom_hub() -> dict:
 
             found = hub.processes()
             hub_mb = found["hub"][0].memory_info().rss / MB
-            proxy_mb = sum(_rss(p) for p in found["proxy"]) / MB
+            proxy_mb = sum(tree_memory(p.pid) for p in found["proxy"]) / MB
 
     if not per_lesson:
         raise hubkit.HubError("no lesson was pulled to the student's home")
