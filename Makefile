@@ -12,7 +12,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench clean check notebooks
+.PHONY: lab test bench clean validate notebooks
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.x")'
@@ -38,8 +38,8 @@ lab: $(STAMP_RUN) $(LAB_SETTINGS)
 test: $(STAMP_TEST) $(LAB_SETTINGS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-check: $(STAMP_RUN)
-	$(BIN)/one-voice check
+validate: $(STAMP_RUN)
+	$(BIN)/one-voice validate
 
 bench: $(STAMP_TEST) $(LAB_SETTINGS)
 	$(BIN)/python -m benchmarks.run

@@ -177,8 +177,13 @@ def bench_widgets() -> dict:
     import matplotlib
 
     matplotlib.use("Agg")
-    from course import argument_map, force_balance, plan_comparison, source_reader, who_knew_what, withdrawal_scenario
-    from course.data import evidence
+    from course.explorers import argument_map
+from course.explorers import force_balance
+from course.explorers import plan_comparison
+from course.explorers import source_reader
+from course.explorers import who_knew_what
+from course.explorers import withdrawal_scenario
+    from course.evidence.package import evidence
 
     ev = evidence()
     timings: dict[str, list[float]] = {}
@@ -215,7 +220,7 @@ def bench_widgets() -> dict:
 
 
 def bench_data_load() -> dict:
-    from course.data import load
+    from course.evidence.package import load
 
     times = []
     for _ in range(DATA_LOADS):
@@ -233,9 +238,9 @@ def bench_browser() -> dict:
     reason = chromium_missing()
     if reason:
         return {"browser_update_ms": {"skipped": reason}}
-    from course import withdrawal_scenario as ws
-    from course.data import evidence
-    from course.messages import t
+    from course.explorers import withdrawal_scenario as ws
+    from course.evidence.package import evidence
+    from course.i18n import t
 
     ev = evidence()
     controls = {key: t(f"withdrawal_scenario.control_{key}") for key in ("cpv", "kpa", "rok", "us")}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course.paths import ROOT_DIR, data_dir
+from course.settings import ROOT_DIR, data_dir
 
 REPO = ROOT_DIR
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from course.argument_map import (ArgumentMapExplorer, State, argument_map, badge_text, border_style, children,
+from course.explorers.argument_map import (ArgumentMapExplorer, State, argument_map, badge_text, border_style, children,
                                  path_to_thesis, slice_for, view)
-from course.data import evidence
+from course.evidence.package import evidence
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 

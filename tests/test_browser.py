@@ -79,10 +79,10 @@ def wait_src_changed(page, cell, old: str) -> str:
 
 
 def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
-    from course import force_balance as fb
-    from course import withdrawal_scenario as ws
-    from course.data import evidence
-    from course.messages import t
+    from course.explorers import force_balance as fb
+    from course.explorers import withdrawal_scenario as ws
+    from course.evidence.package import evidence
+    from course.i18n import t
 
     ev = evidence()
     open_notebook(page, lab, "notebooks/01-balance-of-forces.ipynb")
@@ -154,9 +154,9 @@ def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
 
 
 def test_moscow_learns_before_pyongyang(lab, page):
-    from course import who_knew_what as wkw
-    from course.data import evidence
-    from course.messages import t
+    from course.explorers import who_knew_what as wkw
+    from course.evidence.package import evidence
+    from course.i18n import t
 
     ev = evidence()
     open_notebook(page, lab, "notebooks/06-moscow-first.ipynb")

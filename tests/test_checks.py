@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from course import checks
-from course.paths import data_dir
+from course.coursework import selfchecks as checks
+from course.settings import data_dir, notebooks_dir
 
 ALLOWED_SOURCES = {"tian-2014", "dprk-statement-1958-02-05", "yudin-mao-1957-11-09", "puzanov-1957-11-13",
                    "amhistory-2011", "cpv-withdrawal-china-org-2000"}
@@ -168,12 +168,12 @@ def test_bank_sources_exist_in_the_evidence_base(bank):
     with path.open(encoding="utf-8", newline="") as handle:
         ids = {row["id"] for row in csv.DictReader(handle)}
     missing = {s for q in bank.values() for s in q.source_ids} - ids
-    assert not missing, f"source ids used in course/selfchecks/ but not in data/sources.csv: {sorted(missing)}"
+    assert not missing, f"source ids used in course/coursework/banks/ but not in data/sources.csv: {sorted(missing)}"
 
 
 def test_no_answer_keys_in_notebooks(bank):
     """Keys live in the package: a notebook must not carry a question's JSON."""
-    notebooks = Path(checks.PACKAGE_DIR).parent / "notebooks"
+    notebooks = notebooks_dir()
     for notebook in notebooks.glob("*.ipynb"):
         text = notebook.read_text(encoding="utf-8")
         assert '\\"source_ids\\"' not in text and '\\"explain\\"' not in text, notebook.name
@@ -265,5 +265,5 @@ def test_every_kind_loads_from_json(tmp_path):
 
 def test_unknown_question_id_says_where_to_look(tmp_path):
     write_bank(tmp_path, "01-a", [GOOD])
-    with pytest.raises(KeyError, match="no self-check question 't-nope' in course/selfchecks/"):
+    with pytest.raises(KeyError, match="no self-check question 't-nope' in course/coursework/banks/"):
         checks.get_question("t-nope", tmp_path)

@@ -12,9 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.course_config import ConfigError, load_config
-from course.editions import build
-from course.paths import ROOT_DIR
+from course.editions.config import ConfigError, load_config
+from course.editions.build import build
+from course.settings import ROOT_DIR
 
 EXAMPLE = ROOT_DIR / "examples" / "course.yml"
 EXTRA = ROOT_DIR / "examples" / "extra" / "local-archives.ipynb"
@@ -87,7 +87,7 @@ def test_the_documented_configs_load():
 
 
 def test_a_non_empty_output_folder_is_refused(tmp_path: Path):
-    from course.editions import BuildError
+    from course.editions.build import BuildError
 
     out = tmp_path / "built"
     out.mkdir()
@@ -119,7 +119,7 @@ def test_example_unit_is_renumbered_and_cut_as_configured(unit: Path):
     start = lessons["00-start-here.ipynb"]
     assert not any("nbgrader" in c.metadata for c in start.cells)  # exercises: off
     balance = lessons["01-balance-of-forces.ipynb"]
-    assert not any(c.source.startswith("check(") for c in balance.cells)  # selfchecks: off
+    assert not any(c.source.startswith("self_check(") for c in balance.cells)  # selfchecks: off
     assert "**Due:** 6 March 2026" in balance.cells[0].source
     china = [c for c in lessons["05-china-chooses.ipynb"].cells if "nbgrader" in c.metadata]
     assert {c.metadata.nbgrader.grade_id: c.metadata.nbgrader.points for c in china}["ex05-1-gain-loss"] == 8

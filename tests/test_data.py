@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from course.data import balance, evidence, force_table
-from course.paths import data_dir
+from course.evidence.package import balance, evidence, force_table
+from course.settings import data_dir
 
 PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "tian-2014-one-voice.zh.txt"
 

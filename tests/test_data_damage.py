@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from course.data import DataError, load
+from course.evidence.package import DataError, load
 
 
 def rewrite(path: Path, edit) -> None:

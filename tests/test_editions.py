@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.answer_keys import AnswerKeyError, bundled_key, checked_key, graded_cells, load_key, orphan_keys
-from course.editions import build
-from course.paths import ROOT_DIR, notebooks_dir
+from course.coursework.answer_keys import AnswerKeyError, bundled_key, checked_key, graded_cells, load_key, orphan_keys
+from course.editions.build import build
+from course.settings import ROOT_DIR, notebooks_dir
 
 VENV_BIN = Path(sys.executable).parent
 STUDENTS = ("correct", "wrong", "blank")

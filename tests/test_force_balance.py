@@ -11,8 +11,8 @@ import ipywidgets as widgets
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from course.data import evidence, force_table
-from course.force_balance import (SHOWN_SERIES, TABLE_SERIES, YEARS, ForceBalanceExplorer, State, figure,
+from course.evidence.package import evidence, force_table
+from course.explorers.force_balance import (SHOWN_SERIES, TABLE_SERIES, YEARS, ForceBalanceExplorer, State, figure,
                                   force_balance, png_bytes, series_label, view)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from course.catalog import lessons
-from course.checks import load_all
-from course.data import evidence
-from course.lesson import MONTHS
-from course.paths import notebooks_dir
+from course.coursework.selfchecks import load_all
+from course.evidence.package import evidence
+from course.display.cards import MONTHS
+from course.settings import notebooks_dir
 
 PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "tian-2014-one-voice.zh.txt"
 LESSON_PATHS = sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb"))

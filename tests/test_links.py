@@ -13,10 +13,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from course import links
+from course.editions import links
 from course.catalog import lessons
-from course.cli import main
-from course.links import LinkError
+from course.cli.main import main
+from course.editions.links import LinkError
 from tests.conftest import REPO
 
 PLACEHOLDER = "https://github.com/OWNER/REPO"

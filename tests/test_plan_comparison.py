@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from course.data import evidence
-from course.paths import data_dir
-from course.plan_comparison import (CATEGORIES, DIMENSIONS, PLANS, VOCABULARY, PlanComparisonExplorer, State,
+from course.evidence.package import evidence
+from course.settings import data_dir
+from course.explorers.plan_comparison import (CATEGORIES, DIMENSIONS, PLANS, VOCABULARY, PlanComparisonExplorer, State,
                                     category_label, plan_comparison, predict, reveal, reveal_all, view)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")

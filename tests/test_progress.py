@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course import progress
+from course.coursework import progress
 
 
 @pytest.fixture

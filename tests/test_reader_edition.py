@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from course.catalog import lessons
-from course.editions import build
+from course.editions.build import build
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

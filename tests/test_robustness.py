@@ -175,7 +175,7 @@ def elsewhere(tmp_path_factory):
         "import os, pathlib, course\nfrom course import paths, progress\n"
         "print(pathlib.Path(os.getcwd()).name, pathlib.Path(course.__file__).parent.parent.name)\n"
         "print(progress.progress_path().parent.name, paths.data_dir().parent.name)",
-        "from course.selfcheck_widget import check\nw = check('start-cpv-last-troops')\n"
+        "from course.coursework.selfcheck_widget import self_check\nw = self_check('start-cpv-last-troops')\n"
         "w.controls[0].value = '26 October 1958'\nw.submit()\nprint('Correct' in w.feedback.value)",
     ])
     env = clean_env(PYTHONPATH=str(copy))
@@ -454,7 +454,7 @@ def poisoned_value(value):
 def poisoned():
     """A copy of the evidence with markup appended to every free-text cell and every id (references
     changed alike, so the data still joins), and one source's URL made a javascript: link."""
-    from course.data import evidence
+    from course.evidence.package import evidence
 
     original = evidence()
     skip = structural_columns()
@@ -521,7 +521,7 @@ def widget_html(widget) -> list[str]:
 
 
 def _lesson_helpers(ev, tmp_path, monkeypatch):
-    from course import lesson
+    from course.display import cards as lesson
 
     out = [lesson.timeline_html(ev.events), lesson.sources_line_html(tuple(ev.sources.id))]
     out += [lesson.event_html(row) for _, row in ev.events.iterrows()]
@@ -530,7 +530,7 @@ def _lesson_helpers(ev, tmp_path, monkeypatch):
 
 
 def _lesson_show_functions(ev, tmp_path, monkeypatch):
-    from course import lesson
+    from course.display import cards as lesson
 
     shown = []
     monkeypatch.setattr(lesson, "evidence", lambda: ev)
@@ -545,7 +545,7 @@ def _lesson_show_functions(ev, tmp_path, monkeypatch):
 
 
 def _course_map(ev, tmp_path, monkeypatch):
-    from course import lesson
+    from course.display import cards as lesson
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["one_voice"] = {"slug": "99-x" + PAYLOAD, "number": "99" + PAYLOAD, "title": PAYLOAD,
@@ -561,7 +561,7 @@ def _course_map(ev, tmp_path, monkeypatch):
 
 
 def _force_balance(ev, tmp_path, monkeypatch):
-    from course import force_balance as fb
+    from course.explorers import force_balance as fb
 
     out = []
     for estimate in fb.ESTIMATES:
@@ -572,7 +572,7 @@ def _force_balance(ev, tmp_path, monkeypatch):
 
 
 def _withdrawal_scenario(ev, tmp_path, monkeypatch):
-    from course import withdrawal_scenario as ws
+    from course.explorers import withdrawal_scenario as ws
 
     # Its data-driven text is the Puzanov source's title, found by id: give the poisoned row that id.
     sources = ev.sources.copy()
@@ -582,7 +582,7 @@ def _withdrawal_scenario(ev, tmp_path, monkeypatch):
 
 
 def _source_reader(ev, tmp_path, monkeypatch):
-    from course import source_reader as sr
+    from course.explorers import source_reader as sr
 
     shell = sr.SourceReaderExplorer(evidence=ev)
     out = widget_html(shell.root)
@@ -592,7 +592,7 @@ def _source_reader(ev, tmp_path, monkeypatch):
 
 
 def _who_knew_what(ev, tmp_path, monkeypatch):
-    from course import who_knew_what as wkw
+    from course.explorers import who_knew_what as wkw
 
     shell = wkw.WhoKnewWhatExplorer(date=wkw.LAST_DAY.isoformat(), evidence=ev)
     out = widget_html(shell.root)
@@ -601,7 +601,7 @@ def _who_knew_what(ev, tmp_path, monkeypatch):
 
 
 def _plan_comparison(ev, tmp_path, monkeypatch):
-    from course import plan_comparison as pc
+    from course.explorers import plan_comparison as pc
 
     state = pc.State()
     for plan in pc.PLANS:
@@ -614,7 +614,7 @@ def _plan_comparison(ev, tmp_path, monkeypatch):
 
 
 def _argument_map(ev, tmp_path, monkeypatch):
-    from course import argument_map as am
+    from course.explorers import argument_map as am
 
     out = []
     for node in ev.claims.id:
@@ -628,7 +628,7 @@ def _argument_map(ev, tmp_path, monkeypatch):
 
 
 def _selfcheck(ev, tmp_path, monkeypatch):
-    from course.selfcheck_widget import check
+    from course.coursework.selfcheck_widget import self_check
 
     bank = tmp_path / "selfchecks"
     bank.mkdir()
@@ -654,13 +654,13 @@ def _selfcheck(ev, tmp_path, monkeypatch):
     out = []
     for question_id in wrong:
         for answer in (wrong[question_id], right[question_id]):
-            widget = check(question_id)
+            widget = self_check(question_id)
             values = answer if isinstance(answer, list) else list(answer.values()) if isinstance(answer, dict) else [answer]
             for control, value in zip(widget.controls, values):
                 control.value = value
             widget.submit()
             out += widget_html(widget)
-        out += widget_html(check(question_id))  # restored after a "restart", with its feedback
+        out += widget_html(self_check(question_id))  # restored after a "restart", with its feedback
     return out
 
 
@@ -726,7 +726,7 @@ KEY_MARKERS = ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "END SOLUTION", "END HIDD
 def key_texts() -> list[tuple[str, str]]:
     """(key file and id, text) for every solution and hidden test longer than 12 characters."""
     found = []
-    for path in sorted((COURSE / "keys").glob("*.json")):
+    for path in sorted((COURSE / "coursework" / "keys").glob("*.json")):
         for grade_id, entry in json.loads(path.read_text(encoding="utf-8")).items():
             for field in ("solution", "hidden_tests"):
                 text = entry.get(field) if isinstance(entry, dict) else None
@@ -759,7 +759,7 @@ def leaks(folder: Path, keys: list[tuple[str, str]]) -> list[str]:
 
 def test_the_student_edition_carries_no_answer_keys():
     keys = key_texts()
-    assert keys, "no answer keys found in course/keys/"
+    assert keys, "no answer keys found in course/coursework/keys/"
     assert not leaks(NOTEBOOKS, keys)
 
 
@@ -830,11 +830,11 @@ def test_a_course_config_may_name_its_own_lessons(tmp_path):
     ("[{\"id\": \"start-paper-author\",}]", ["not valid JSON", "line 1", "Fix:"]),
 ], ids=["answer-not-an-option", "missing-key", "unknown-kind", "invalid-json"])
 def test_a_broken_selfcheck_bank_gives_one_clear_message(tmp_path, monkeypatch, damage, expected):
-    from course import checks
-    from course.selfcheck_widget import check
+    from course.coursework import selfchecks as checks
+    from course.coursework.selfcheck_widget import self_check
 
     bank_dir = tmp_path / "selfchecks"
-    shutil.copytree(COURSE / "selfchecks", bank_dir)
+    shutil.copytree(COURSE / "coursework" / "banks", bank_dir)
     path = bank_dir / "00-start-here.json"
     if isinstance(damage, str):
         path.write_text(damage, encoding="utf-8")
@@ -846,7 +846,7 @@ def test_a_broken_selfcheck_bank_gives_one_clear_message(tmp_path, monkeypatch, 
     monkeypatch.setenv("ONE_VOICE_SELFCHECKS", str(bank_dir))
     monkeypatch.setenv("ONE_VOICE_PROGRESS", str(tmp_path / "progress.json"))
     with pytest.raises(checks.BankError) as caught:
-        check("start-paper-author")  # what the lesson's cell calls
+        self_check("start-paper-author")  # what the lesson's cell calls
     message = str(caught.value)
     assert str(path) in message, message
     for words in expected:

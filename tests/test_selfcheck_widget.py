@@ -9,8 +9,9 @@ import shutil
 
 import pytest
 
-from course import checks, progress
-from course.selfcheck_widget import check
+from course.coursework import selfchecks as checks
+from course.coursework import progress
+from course.coursework.selfcheck_widget import self_check
 
 
 def visible(widget) -> str:
@@ -47,7 +48,7 @@ def custom_bank(tmp_path, monkeypatch):
 
 
 def test_short_answer_right(progress_file):
-    widget = check("start-cpv-last-troops")
+    widget = self_check("start-cpv-last-troops")
     assert widget.feedback.value == ""
     widget.controls[0].value = "26 Oct 1958"
     widget.button.click()
@@ -59,7 +60,7 @@ def test_short_answer_right(progress_file):
 
 
 def test_short_answer_wrong_invites_another_try_without_giving_it_away(progress_file):
-    widget = check("start-cpv-last-troops")
+    widget = self_check("start-cpv-last-troops")
     widget.controls[0].value = "1958年10月25日"
     widget.button.click()
     text = visible(widget)
@@ -69,7 +70,7 @@ def test_short_answer_wrong_invites_another_try_without_giving_it_away(progress_
 
 
 def test_a_blank_answer_is_neither_graded_nor_saved(progress_file):
-    widget = check("start-cpv-last-troops")
+    widget = self_check("start-cpv-last-troops")
     widget.controls[0].value = "   "
     widget.button.click()
     assert visible(widget) == "Give an answer first, then press Check."
@@ -77,10 +78,10 @@ def test_a_blank_answer_is_neither_graded_nor_saved(progress_file):
 
 
 def test_restart_restores_the_answer_and_its_feedback(progress_file):
-    first = check("start-paper-author")
+    first = self_check("start-paper-author")
     first.controls[0].value = "Tian Wuxiong 田武雄"
     first.button.click()
-    after_restart = check("start-paper-author")  # a new kernel builds a new widget from the same file
+    after_restart = self_check("start-paper-author")  # a new kernel builds a new widget from the same file
     assert after_restart.controls[0].value == "Tian Wuxiong 田武雄"
     text = visible(after_restart)
     assert text.startswith("Restored your answer saved on ") and "Correct. Every lesson follows Tian Wuxiong" in text
@@ -88,16 +89,16 @@ def test_restart_restores_the_answer_and_its_feedback(progress_file):
 
 
 def test_restore_shows_the_latest_of_several_attempts(progress_file):
-    widget = check("start-cpv-last-troops")
+    widget = self_check("start-cpv-last-troops")
     for answer in ("26 October 1958", "1 May 1958"):
         widget.controls[0].value = answer
         widget.button.click()
-    restored = check("start-cpv-last-troops")
+    restored = self_check("start-cpv-last-troops")
     assert restored.controls[0].value == "1 May 1958" and "that is a date, but not the right one" in visible(restored)
 
 
 def test_ordering_with_dropdowns_and_partial_credit(progress_file):
-    widget = check("start-order-events")
+    widget = self_check("start-order-events")
     assert [c.description for c in widget.controls] == ["Position 1", "Position 2", "Position 3", "Position 4"]
     key = widget.question.answer
     widget.controls[0].value = key[0]
@@ -111,24 +112,24 @@ def test_ordering_with_dropdowns_and_partial_credit(progress_file):
         control.value = item
     widget.button.click()
     assert visible(widget).startswith("Correct. The armistice was signed on 27 July 1953.")
-    assert [c.value for c in check("start-order-events").controls] == list(key)
+    assert [c.value for c in self_check("start-order-events").controls] == list(key)
 
 
 def test_matching(progress_file, custom_bank):
-    widget = check("t-match")
+    widget = self_check("t-match")
     assert [c.description for c in widget.controls] == ["Mao Zedong", "Kim Il-sung", "A. M. Puzanov"]
     assert [label for label, _ in widget.controls[0].options] == ["(choose)", "China", "DPRK", "USSR"]
     for control, country in zip(widget.controls, ["China", "USSR", "DPRK"]):
         control.value = country
     widget.button.click()
     assert visible(widget).startswith("Not quite: 1 of 3 pairs are right.")
-    restored = check("t-match")
+    restored = self_check("t-match")
     assert [c.value for c in restored.controls] == ["China", "USSR", "DPRK"]
     assert progress.latest("t-match")["answer"] == {"Mao Zedong": "China", "Kim Il-sung": "USSR", "A. M. Puzanov": "DPRK"}
 
 
 def test_numeric(progress_file, custom_bank):
-    widget = check("t-number")
+    widget = self_check("t-number")
     widget.controls[0].value = "300 000"
     widget.button.click()
     assert visible(widget).startswith("Correct. JCS put them at 290,000.")
@@ -139,13 +140,13 @@ def test_numeric(progress_file, custom_bank):
 
 def test_every_control_is_labelled(progress_file, custom_bank):
     for question_id in ("start-paper-author", "start-cpv-last-troops", "start-order-events", "t-number", "t-match"):
-        widget = check(question_id)
+        widget = self_check(question_id)
         assert all(c.description.strip() for c in widget.controls), question_id
         assert widget.button.description == "Check"
 
 
 def test_markup_from_the_bank_and_the_student_is_escaped(progress_file, custom_bank):
-    widget = check("t-evil")
+    widget = self_check("t-evil")
     assert "<script>" not in widget.prompt.value and "<b>" not in widget.prompt.value
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in widget.prompt.value
     widget.controls[0].value = "no"
@@ -154,12 +155,12 @@ def test_markup_from_the_bank_and_the_student_is_escaped(progress_file, custom_b
     assert "&lt;img src=x onerror=alert(2)&gt; It is text." in widget.feedback.value
     assert "Sources: <script>src</script>" in visible(widget)
 
-    typed = check("t-number")
+    typed = self_check("t-number")
     typed.controls[0].value = "<script>alert(3)</script>"
     typed.button.click()
     assert "<script>" not in typed.feedback.value
     assert visible(typed).startswith("Not quite: \u201c<script>alert(3)</script>\u201d is not a number.")
-    restored = check("t-number")
+    restored = self_check("t-number")
     assert restored.controls[0].value == "<script>alert(3)</script>" and "<script>" not in restored.feedback.value
 
 
@@ -167,7 +168,7 @@ def test_an_unwritable_progress_file_still_grades_and_says_so(tmp_path, monkeypa
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     monkeypatch.setenv("ONE_VOICE_PROGRESS", str(blocker / ".one-voice-progress.json"))
-    widget = check("start-cpv-last-troops")
+    widget = self_check("start-cpv-last-troops")
     widget.controls[0].value = "26 October 1958"
     widget.button.click()
     text = visible(widget)
@@ -176,4 +177,4 @@ def test_an_unwritable_progress_file_still_grades_and_says_so(tmp_path, monkeypa
 
 def test_an_unknown_question_id_is_explained(progress_file):
     with pytest.raises(KeyError, match="no self-check question 'start-typo'"):
-        check("start-typo")
+        self_check("start-typo")

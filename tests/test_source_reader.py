@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from course.data import evidence
-from course.source_reader import ANY, MAX_CARDS, SourceReaderExplorer, State, source_reader, view
+from course.evidence.package import evidence
+from course.explorers.source_reader import ANY, MAX_CARDS, SourceReaderExplorer, State, source_reader, view
 
 TEXT_COLUMNS = ["id", "title", "title_en", "creator", "date", "archive", "reference", "audience", "translator",
                 "excerpt", "excerpt_en", "can_tell", "cannot_tell", "note"]

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from course.data import evidence
-from course.who_knew_what import CAPITALS, State, WhoKnewWhatExplorer, days, knowledge, sent, view, who_knew_what
+from course.evidence.package import evidence
+from course.explorers.who_knew_what import CAPITALS, State, WhoKnewWhatExplorer, days, knowledge, sent, view, who_knew_what
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 REVISED_PLAN = "1958-01-08-zhou-tells-yudin-plan"

@@ -11,9 +11,9 @@ import ipywidgets as widgets
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from course.data import evidence, force_table
-from course.force_balance import png_bytes
-from course.withdrawal_scenario import (PUZANOV_SOURCE, State, WithdrawalScenarioExplorer, default_state,
+from course.evidence.package import evidence, force_table
+from course.explorers.force_balance import png_bytes
+from course.explorers.withdrawal_scenario import (PUZANOV_SOURCE, State, WithdrawalScenarioExplorer, default_state,
                                         extra_kpa_needed, figure, view, withdrawal_scenario)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")

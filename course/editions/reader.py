@@ -1,7 +1,7 @@
 """The reader edition: static HTML of the executed lessons whose widgets render offline.
 
 nbconvert embeds each lesson's saved widget state; the renderer that draws it (and RequireJS,
-which loads it) come from `course/reader_assets/` instead of a CDN, so the pages open from a
+which loads it) come from `course/editions/reader_assets/` instead of a CDN, so the pages open from a
 USB stick or a campus server without internet.
 """
 
@@ -12,12 +12,11 @@ import re
 import shutil
 from pathlib import Path
 
-from .collection_build import BuiltLesson
-from .course_config import CourseConfig
-from .messages import t
-from .paths import PACKAGE_DIR
+from course.editions.student import BuiltLesson
+from course.editions.config import CourseConfig
+from course.i18n import t
 
-ASSETS = PACKAGE_DIR / "reader_assets"
+ASSETS = Path(__file__).resolve().parent / "reader_assets"
 LESSON_LINK = re.compile(r"""href=(["'])([^"'/:]+)\.ipynb\1""")
 CONTENTS_LINK = re.compile(r"""href=(["'])\.\./README\.md\1""")
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from .messages import t
+from course.i18n import t
 
 MYBINDER = "https://mybinder.org"
 BADGE_IMAGE = "https://mybinder.org/badge_logo.svg"

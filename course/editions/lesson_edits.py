@@ -1,7 +1,7 @@
 """Edits that turn a collection lesson into lesson NN of an instructor's course (pure: notebook in, notebook out).
 
 Lessons follow one anatomy (GUIDE §4): a title cell with navigation, numbered `## N.` sections,
-self-checks as one-line `check("...")` cells in their own section, exercises in theirs. The
+self-checks as one-line `self_check("...")` cells in their own section, exercises in theirs. The
 edits rely on that anatomy rather than on cell positions, so they work for lessons written later.
 """
 
@@ -11,14 +11,14 @@ import datetime as dt
 import re
 from typing import Callable, Mapping
 
-from .catalog import Lesson
-from .messages import t
+from course.catalog import Lesson
+from course.i18n import t
 
 SECTION = re.compile(r"^## ")
 NUMBERED_HEADING = re.compile(r"^## \d+\. ", re.M)
 NAV_LINE = re.compile(r"^.*\]\(\.\./README\.md\).*$", re.M)
 TITLE_NUMBER = re.compile(r"^(# \S+ )\d{2}( · )")
-SELFCHECK = re.compile(r"""^\s*check\((["']).+?\1\)\s*$""")
+SELFCHECK = re.compile(r"""^\s*self_check\((["']).+?\1\)\s*$""")
 POINTS = re.compile(r"\((\d+(?:\.\d+)?) points?")
 
 

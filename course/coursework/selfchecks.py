@@ -1,6 +1,6 @@
 """Self-check questions: load the question bank and grade answers. Pure functions, no widgets.
 
-The answer keys live in `course/selfchecks/<lesson-slug>.json`, never in the notebooks, so a
+The answer keys live in `course/coursework/banks/<lesson-slug>.json`, never in the notebooks, so a
 lesson stays readable and the widget (`course.selfcheck_widget`) stays a thin shell. Grading is
 forgiving about form (case, spacing, punctuation, date and number formats) and strict about
 substance; wrong orderings and matchings get partial-credit feedback.
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .messages import t
-from .paths import PACKAGE_DIR
+from course.i18n import t
+from course import settings
 
 KINDS = ("multiple_choice", "short_answer", "numeric", "ordering", "matching")
 COMMON_KEYS = ("id", "kind", "prompt", "explain", "source_ids")
@@ -74,7 +74,7 @@ class Result:
 
 def selfchecks_dir() -> Path:
     """The question bank; ONE_VOICE_SELFCHECKS overrides it (tests and custom editions use this)."""
-    return Path(os.environ.get("ONE_VOICE_SELFCHECKS", PACKAGE_DIR / "selfchecks"))
+    return settings.selfchecks_dir()
 
 
 def load_bank(path: Path | str) -> tuple[Question, ...]:

@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import checks, progress
-from .messages import t
-from .paths import notebooks_dir
+from course.coursework import selfchecks as checks
+from course.coursework import progress
+from course.i18n import t
+from course import settings
 
 OTHER = ""  # lesson key for attempts at questions the bank does not know
 CSV_COLUMNS = ("lesson", "question", "attempts", "correct", "latest_answer", "latest_time")
@@ -31,10 +32,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def default_file() -> Path:
     """ONE_VOICE_PROGRESS, else the file here, else the one the lessons write in notebooks/."""
-    if os.environ.get("ONE_VOICE_PROGRESS"):
-        return Path(os.environ["ONE_VOICE_PROGRESS"])
-    here = Path.cwd() / progress.FILE_NAME
-    return here if here.exists() else notebooks_dir() / progress.FILE_NAME
+    if settings.progress_override():
+        return settings.progress_override()
+    here = Path.cwd() / settings.PROGRESS_FILE_NAME
+    return here if here.exists() else settings.notebooks_dir() / settings.PROGRESS_FILE_NAME
 
 
 def per_question(attempts: list[dict[str, Any]], bank: dict[str, checks.Question]) -> list[dict[str, Any]]:

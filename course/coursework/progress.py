@@ -18,14 +18,14 @@ import warnings
 from pathlib import Path
 from typing import Any, Iterator
 
-from .messages import t
+from course import settings
+from course.i18n import t
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; atomic replace still prevents torn files.
     fcntl = None
 
-FILE_NAME = ".one-voice-progress.json"
 FORMAT_VERSION = 1
 
 
@@ -38,7 +38,7 @@ class ProgressFileWarning(UserWarning):
 
 
 def progress_path() -> Path:
-    return Path(os.environ.get("ONE_VOICE_PROGRESS") or Path.cwd() / FILE_NAME)
+    return settings.progress_path()
 
 
 def read(path: Path | str) -> list[dict[str, Any]]:

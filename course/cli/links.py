@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .catalog import lessons
-from .links import MYBINDER, LinkError, check_lesson, clone_folder, make_links
-from .messages import t
+from course.catalog import lessons
+from course.editions.links import MYBINDER, LinkError, check_lesson, clone_folder, make_links
+from course.i18n import t
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

@@ -1,4 +1,4 @@
-"""Answer keys (`course/keys/<lesson>.json`) checked against the nbgrader cells of their lessons.
+"""Answer keys (`course/coursework/keys/<lesson>.json`) checked against the nbgrader cells of their lessons.
 
 The keys live outside the notebooks so that the student edition can never leak an answer; the
 instructor edition merges them back. A key and its notebook must match exactly, or the merge would
@@ -11,8 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .messages import t
-from .paths import PACKAGE_DIR
+from course.i18n import t
 
 TEXT_STUB = "YOUR ANSWER HERE"
 FIELDS = ("solution", "hidden_tests", "rubric")
@@ -36,7 +35,7 @@ class GradedCell:
 
 
 def keys_dir() -> Path:
-    return PACKAGE_DIR / "keys"
+    return Path(__file__).resolve().parent / "keys"
 
 
 def bundled_key(slug: str) -> Path:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .messages import t
-from .paths import data_dir
+from course.i18n import t
+from course.settings import data_dir
 
 UN_SERIES = ("US", "other_UN")
 COMMUNIST_SERIES = ("KPA", "CPV")
@@ -241,5 +241,5 @@ def balance(table: pd.DataFrame, year: int) -> float:
 
 
 def summary(ev: Evidence) -> dict[str, int]:
-    """Row counts, for `one-voice check` and the lessons' 'what is in the data' notes."""
+    """Row counts, for `one-voice validate` and the lessons' 'what is in the data' notes."""
     return {name: len(getattr(ev, name)) for name in ("sources", "people", "events", "claims", "plans", "forces")}

@@ -21,9 +21,9 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .data import ESTIMATES, Evidence, force_table
-from .data import evidence as load_evidence
-from .messages import t
+from course.evidence.package import ESTIMATES, Evidence, force_table
+from course.evidence.package import evidence as load_evidence
+from course.i18n import t
 
 YEARS = tuple(range(1953, 1959))
 SHOWN_SERIES = ("KPA", "CPV", "communist", "ROK", "UN", "UN_incl_ROK")

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 import ipywidgets as widgets
 import pandas as pd
 
-from .data import Evidence, evidence as load_evidence
-from .messages import t
+from course.evidence.package import Evidence, evidence as load_evidence
+from course.i18n import t
 
 PLANS = ("kim-first", "kim-second", "official-history", "china-revision", "dprk-statement")
 DIMENSIONS = ("initiator", "responder", "un_role", "channel", "timetable")

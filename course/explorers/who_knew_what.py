@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
-from .data import Evidence, evidence as load_evidence
-from .lesson import format_date
-from .messages import t
+from course.evidence.package import Evidence, evidence as load_evidence
+from course.display.cards import format_date
+from course.i18n import t
 
 CAPITALS = ("PRC", "DPRK", "USSR")
 FIRST_DAY, LAST_DAY = dt.date(1956, 11, 1), dt.date(1958, 2, 28)

@@ -6,12 +6,12 @@ import argparse
 import importlib
 import sys
 
-from . import __version__
-from .messages import t
+from course import __version__
+from course.i18n import t
 
 
-def _check(args: argparse.Namespace) -> int:
-    from .data import DataError, load, summary
+def _validate(args: argparse.Namespace) -> int:
+    from course.evidence.package import DataError, load, summary
 
     try:
         evidence = load(args.data)
@@ -24,13 +24,13 @@ def _check(args: argparse.Namespace) -> int:
 
 
 # Modules that add a subcommand: each has `add_parser(commands)`, which sets `run`.
-SUBCOMMAND_MODULES = ("course.progress_cli", "course.links_cli", "course.editions_cli")
+SUBCOMMAND_MODULES = ("course.cli.progress", "course.cli.links", "course.cli.editions")
 
 
 def _course_map(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .catalog import course_map_markdown, lessons, replace_course_map
+    from course.catalog import course_map_markdown, lessons, replace_course_map
 
     items = lessons(Path(args.notebooks) if args.notebooks else None)
     if not args.write:
@@ -46,9 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="one-voice", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"one-voice {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("check", help=t("cli.check_help"))
-    check.add_argument("--data", default=None, help=t("cli.data_help"))
-    check.set_defaults(run=_check)
+    validate = commands.add_parser("validate", help=t("cli.check_help"))
+    validate.add_argument("--data", default=None, help=t("cli.data_help"))
+    validate.set_defaults(run=_validate)
     course_map = commands.add_parser("course-map", help=t("cli.course_map_help"))
     course_map.add_argument("--write", metavar="README", help=t("cli.course_map_write_help"))
     course_map.add_argument("--notebooks", default=None, help=t("cli.notebooks_help"))

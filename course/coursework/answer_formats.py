@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .messages import t
+from course.i18n import t
 
 FORMS = {
     "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "grading.form_date"),
@@ -28,5 +28,5 @@ def form_feedback(value: object, form: str) -> str:
     return t("grading.form_wrong", expected=t(expected), value=repr(value))
 
 
-def check_form(value: object, form: str) -> None:
+def require_form(value: object, form: str) -> None:
     print(form_feedback(value, form))

@@ -19,10 +19,10 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .data import Evidence, force_table
-from .data import evidence as load_evidence
-from .force_balance import DPI, FIGURE_SIZE, image_html, png_bytes, ratio_number, ratio_text
-from .messages import t
+from course.evidence.package import Evidence, force_table
+from course.evidence.package import evidence as load_evidence
+from course.explorers.force_balance import DPI, FIGURE_SIZE, image_html, png_bytes, ratio_number, ratio_text
+from course.i18n import t
 
 BASE_YEAR = 1957
 COMPARISON_YEAR = 1956

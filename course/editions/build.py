@@ -12,11 +12,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .collection_build import prepare, write_collection
-from .course_config import CourseConfig, default_config, load_config
-from .instructor_edition import checked_keys, write_instructor
-from .messages import t
-from .reader_edition import write_reader
+from course.editions.student import prepare, write_collection
+from course.editions.config import CourseConfig, default_config, load_config
+from course.editions.instructor import checked_keys, write_instructor
+from course.i18n import t
+from course.editions.reader import write_reader
 
 EDITIONS = ("student", "instructor", "reader")
 

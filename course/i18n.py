@@ -10,7 +10,8 @@ import json
 import os
 from functools import lru_cache
 
-from .paths import PACKAGE_DIR
+from course import settings
+from course.settings import PACKAGE_DIR
 
 DEFAULT_LANGUAGE = "en"
 
@@ -29,7 +30,7 @@ def t(key: str, /, **values: object) -> str:
     `key` is positional-only, so a message may have a field named `{key}` too.
     """
     area, _, name = key.partition(".")
-    language = os.environ.get("ONE_VOICE_LANG", DEFAULT_LANGUAGE)
+    language = settings.language()
     for lang in (language, DEFAULT_LANGUAGE):
         text = _catalogue(lang, area).get(name)
         if text is not None:

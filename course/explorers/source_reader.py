@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
-from .data import Evidence, evidence as load_evidence
-from .lesson import source_card_html
-from .messages import t
+from course.evidence.package import Evidence, evidence as load_evidence
+from course.display.cards import source_card_html
+from course.i18n import t
 
 ANY = ""  # the "All" choice of every dropdown
 MAX_CARDS = 25

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
-from .data import Evidence, evidence as load_evidence
-from .messages import t
+from course.evidence.package import Evidence, evidence as load_evidence
+from course.i18n import t
 
 RELATIONS = ("supports", "rebuts", "qualifies")
 OPTION_WIDTH = 70  # characters of text in a dropdown or button label

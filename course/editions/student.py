@@ -15,11 +15,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import lesson_edits as edits
-from .catalog import MAP_END, MAP_START, Lesson, course_map_markdown
-from .course_config import CourseConfig, LessonChoice
-from .messages import t
-from .paths import PACKAGE_DIR, ROOT_DIR
+from course.editions import lesson_edits as edits
+from course.catalog import MAP_END, MAP_START, Lesson, course_map_markdown
+from course.editions.config import CourseConfig, LessonChoice
+from course.i18n import t
+from course.settings import PACKAGE_DIR, ROOT_DIR
 
 COPIED = ("data", "binder", "pyproject.toml", "LICENSE", "LICENSE-CONTENT", "CITATION.cff")
 NOT_FOR_STUDENTS = shutil.ignore_patterns("keys", "reader_assets", "__pycache__", "*.pyc")

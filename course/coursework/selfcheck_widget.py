@@ -1,4 +1,4 @@
-"""A self-check in a notebook: `check("start-cpv-last-troops")` shows the question, grades and saves.
+"""A self-check in a notebook: `self_check("start-cpv-last-troops")` shows the question, grades and saves.
 
 A thin ipywidgets shell on `course.checks` (grading) and `course.progress` (saving). When the cell
 runs it restores the latest saved answer and its feedback, so a kernel restart loses nothing.
@@ -13,8 +13,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from . import checks, progress
-from .messages import t
+from course.coursework import selfchecks as checks
+from course.coursework import progress
+from course.i18n import t
 
 _WIDE_LABEL = {"description_width": "initial"}
 
@@ -72,8 +73,8 @@ class SelfCheck(widgets.VBox):
             self.feedback.value = _feedback_html(checks.grade(self.question, answer), restored)
 
 
-def check(question_id: str) -> SelfCheck:
-    """The self-check widget for one question of the bank (course/selfchecks/*.json)."""
+def self_check(question_id: str) -> SelfCheck:
+    """The self-check widget for one question of the bank (course/coursework/banks/*.json)."""
     return SelfCheck(checks.get_question(question_id))
 
 

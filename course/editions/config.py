@@ -18,10 +18,10 @@ from typing import Any, Mapping
 import nbformat
 import yaml
 
-from .answer_keys import bundled_key, graded_cells
-from .catalog import lessons as collection_lessons
-from .messages import t
-from .paths import notebooks_dir
+from course.coursework.answer_keys import bundled_key, graded_cells
+from course.catalog import lessons as collection_lessons
+from course.i18n import t
+from course.settings import notebooks_dir
 
 TOP_KEYS = ("title", "introduction", "lessons", "extra_lessons", "exercises", "selfchecks", "due_dates")
 LESSON_KEYS = ("slug", "exercises", "selfchecks", "points", "due")

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import nbformat
 
-from .answer_keys import TEXT_STUB, AnswerKeyError, checked_key, graded_cells, orphan_keys
-from .collection_build import BuiltLesson
-from .course_config import CourseConfig
-from .messages import t
-from .paths import notebooks_dir
+from course.coursework.answer_keys import TEXT_STUB, AnswerKeyError, checked_key, graded_cells, orphan_keys
+from course.editions.student import BuiltLesson
+from course.editions.config import CourseConfig
+from course.i18n import t
+from course.settings import notebooks_dir
 
 
 def checked_keys(built: list[BuiltLesson]) -> dict[str, dict]:

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .answer_keys import AnswerKeyError
-from .course_config import ConfigError
-from .editions import EDITIONS, BuildError, build
-from .messages import t
+from course.coursework.answer_keys import AnswerKeyError
+from course.editions.config import ConfigError
+from course.editions.build import EDITIONS, BuildError, build
+from course.i18n import t
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

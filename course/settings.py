@@ -1,0 +1,53 @@
+"""Every `ONE_VOICE_*` setting, read in one place, and where the collection's files live.
+
+Paths resolve from the package, never from the working directory, so a lesson opened from any
+folder finds the same evidence. Tests and custom editions override them through the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT_DIR = PACKAGE_DIR.parent
+PROGRESS_FILE_NAME = ".one-voice-progress.json"
+DEFAULT_LANGUAGE = "en"
+LANGUAGES = ("en", "zh_Hans")
+
+
+def data_dir() -> Path:
+    """The evidence base (ONE_VOICE_DATA; default: data/ beside the package)."""
+    return Path(os.environ.get("ONE_VOICE_DATA", ROOT_DIR / "data"))
+
+
+def notebooks_dir() -> Path:
+    """The lessons (ONE_VOICE_NOTEBOOKS; default: notebooks/ beside the package)."""
+    return Path(os.environ.get("ONE_VOICE_NOTEBOOKS", ROOT_DIR / "notebooks"))
+
+
+def selfchecks_dir() -> Path:
+    """The self-check banks (ONE_VOICE_SELFCHECKS; default: the banks shipped in the package)."""
+    return Path(os.environ.get("ONE_VOICE_SELFCHECKS", PACKAGE_DIR / "coursework" / "banks"))
+
+
+def progress_path() -> Path:
+    """The student's progress file (ONE_VOICE_PROGRESS; default: in the folder the kernel runs in)."""
+    return Path(os.environ.get("ONE_VOICE_PROGRESS") or Path.cwd() / PROGRESS_FILE_NAME)
+
+
+def progress_override() -> Path | None:
+    """The progress file named by ONE_VOICE_PROGRESS, if any (the command line looks elsewhere otherwise)."""
+    value = os.environ.get("ONE_VOICE_PROGRESS")
+    return Path(value) if value else None
+
+
+def language() -> str:
+    """The interface language (ONE_VOICE_LANG: `en` or `zh_Hans`; default English)."""
+    return os.environ.get("ONE_VOICE_LANG") or DEFAULT_LANGUAGE
+
+
+def paper_dir() -> Path | None:
+    """The folder holding Tian's paper (ONE_VOICE_PAPER), for the checks that compare our text with it."""
+    value = os.environ.get("ONE_VOICE_PAPER")
+    return Path(value) if value else None
