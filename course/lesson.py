@@ -10,6 +10,8 @@ import importlib
 
 # public name -> module that defines it
 _EXPORTS = {
+    "evidence": "course.evidence.package",
+    "force_table": "course.evidence.package",
     "show_course_map": "course.display.cards",
     "show_event": "course.display.cards",
     "show_source": "course.display.cards",

@@ -172,9 +172,9 @@ def elsewhere(tmp_path_factory):
     cwd = root / "somewhere-else"
     cwd.mkdir()
     control = tiny_notebook(root / "control-cwd.ipynb", [
-        "import os, pathlib, course\nfrom course import paths, progress\n"
+        "import os, pathlib, course\nfrom course import settings\n"
         "print(pathlib.Path(os.getcwd()).name, pathlib.Path(course.__file__).parent.parent.name)\n"
-        "print(progress.progress_path().parent.name, paths.data_dir().parent.name)",
+        "print(settings.progress_path().parent.name, settings.data_dir().parent.name)",
         "from course.coursework.selfcheck_widget import self_check\nw = self_check('start-cpv-last-troops')\n"
         "w.controls[0].value = '26 October 1958'\nw.submit()\nprint('Correct' in w.feedback.value)",
     ])
@@ -666,19 +666,19 @@ def _selfcheck(ev, tmp_path, monkeypatch):
 
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
-    ("lesson helpers", {"lesson.timeline_html", "lesson.event_html", "lesson.source_card_html",
-                        "lesson.sources_line_html"}, _lesson_helpers),
-    ("lesson show functions", {"lesson.show_timeline", "lesson.show_event", "lesson.show_source"},
+    ("lesson helpers", {"display.cards.timeline_html", "display.cards.event_html", "display.cards.source_card_html",
+                        "display.cards.sources_line_html"}, _lesson_helpers),
+    ("lesson show functions", {"display.cards.show_timeline", "lesson.show_timeline", "display.cards.show_event", "lesson.show_event", "display.cards.show_source", "lesson.show_source"},
      _lesson_show_functions),
-    ("course map", {"lesson.course_map_html", "lesson.show_course_map"}, _course_map),
-    ("force balance", {"force_balance.table_html", "force_balance.image_html", "explorers.force_balance"},
+    ("course map", {"display.cards.course_map_html", "display.cards.show_course_map", "lesson.show_course_map"}, _course_map),
+    ("force balance", {"explorers.force_balance.table_html", "explorers.force_balance.image_html", "lesson.force_balance"},
      _force_balance),
-    ("withdrawal scenario", {"explorers.withdrawal_scenario"}, _withdrawal_scenario),
-    ("source reader", {"explorers.source_reader"}, _source_reader),
-    ("who knew what", {"explorers.who_knew_what"}, _who_knew_what),
-    ("plan comparison", {"explorers.plan_comparison"}, _plan_comparison),
-    ("argument map", {"explorers.argument_map"}, _argument_map),
-    ("self-check", {"selfcheck_widget.check"}, _selfcheck),
+    ("withdrawal scenario", {"lesson.withdrawal_scenario"}, _withdrawal_scenario),
+    ("source reader", {"lesson.source_reader"}, _source_reader),
+    ("who knew what", {"lesson.who_knew_what"}, _who_knew_what),
+    ("plan comparison", {"lesson.plan_comparison"}, _plan_comparison),
+    ("argument map", {"lesson.argument_map"}, _argument_map),
+    ("self-check", {"lesson.self_check"}, _selfcheck),
 ]
 
 
@@ -693,18 +693,20 @@ def test_every_renderer_escapes_markup_in_the_data(render, poisoned, tmp_path, m
 
 
 def test_the_registry_covers_every_html_renderer():
-    """A new `*_html` / `show_*` function or explorer must be added to RENDERERS."""
-    import course.explorers
+    """A new `*_html` / `show_*` function in any room, or a new name lessons can call, must be added to RENDERERS."""
+    import course.lesson
 
     public = set()
-    for path in sorted(COURSE.glob("*.py")):
+    for path in sorted(COURSE.rglob("*.py")):
+        module = ".".join(path.relative_to(COURSE).with_suffix("").parts)
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and (
                     node.name.endswith("_html") or node.name.startswith("show_")):
-                public.add(f"{path.stem}.{node.name}")
-    public |= {f"explorers.{name}" for name in dir(course.explorers) if not name.startswith("_")}
-    public.add("selfcheck_widget.check")
+                public.add(f"{module}.{node.name}")
+    not_renderers = {"evidence", "force_table", "require_form"}  # data and a plain-text form check
+    public |= {f"lesson.{name}" for name in course.lesson.__all__ if name not in not_renderers}
     covered = set().union(*(covers for _, covers, _ in RENDERERS))
+    assert len(public) > 15, "the scan found too few renderers: has the package moved?"
     assert public <= covered, f"renderers missing from RENDERERS: {sorted(public - covered)}"
 
 
