@@ -12,7 +12,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench clean validate notebooks
+.PHONY: lab test bench clean validate notebooks messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.x")'
@@ -51,3 +51,10 @@ clean:
 # Re-execute every lesson in place after the data or the course package changed (outputs are committed).
 notebooks: $(STAMP_TEST)
 	ONE_VOICE_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9][0-9]-*.ipynb
+
+# Extract the interface messages into the template catalogue and merge them into each translation.
+# Changed English messages become fuzzy there; the tests fail until a translator has reviewed them.
+messages: $(STAMP_TEST)
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output \
+		--project "One Voice, 1958" --copyright-holder "One Voice, 1958" -o course/locales/course.pot .
+	$(BIN)/pybabel update --quiet -i course/locales/course.pot -d course/locales -D course -l zh_Hans --no-wrap

@@ -1,38 +1,97 @@
-"""The message catalogue: every user-facing string in `course` comes from here.
+"""Messages in the student's language, through gettext catalogues.
 
-Strings live in `course/locales/<lang>/<area>.json`, so that a Chinese edition can add
-`locales/zh/` without touching the logic. Keys are `area.name`, e.g. `data.missing_file`.
+English is the source language: code holds whole English sentences with named placeholders,
+`_("Saved {count} answers.", count=3)`, and `course/locales/<lang>/LC_MESSAGES/course.po`
+translates them (extract with `make messages`). Catalogues are compiled in memory from the
+`.po` file on first use, so a stale compiled file can never be shipped. Plurals go through
+`ngettext`, dates through Babel, so no word order or month name is fixed in code.
 """
 
 from __future__ import annotations
 
-import json
-import os
+import gettext
+import io
 from functools import lru_cache
 
 from course import settings
-from course.settings import PACKAGE_DIR
 
-DEFAULT_LANGUAGE = "en"
+DOMAIN = "course"
+LOCALE_DIR = settings.PACKAGE_DIR / "locales"
+BABEL_LOCALES = {"en": "en_GB", "zh_Hans": "zh_Hans_CN"}
 
 
 @lru_cache(maxsize=None)
-def _catalogue(language: str, area: str) -> dict[str, str]:
-    path = PACKAGE_DIR / "locales" / language / f"{area}.json"
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue for `language`; English (the source) needs none."""
+    po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language == settings.DEFAULT_LANGUAGE or not po.exists():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def _current() -> gettext.NullTranslations:
+    return translations(settings.language())
+
+
+def _(message: str, /, **values: object) -> str:
+    """`message` in the current language, its `{placeholders}` filled from `values`."""
+    text = _current().gettext(message)
+    return text.format(**values) if values else text
+
+
+def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
+    """The singular or plural form for `n` (languages differ in how many forms they have)."""
+    return _current().ngettext(singular, plural, n).format(n=n, **values)
+
+
+def pgettext(context: str, message: str, /, **values: object) -> str:
+    """`message` where the same English word needs different translations by context."""
+    text = _current().pgettext(context, message)
+    return text.format(**values) if values else text
+
+
+def N_(message: str, /) -> str:
+    """Mark a message for extraction where it is defined (a table of labels); translate it with `_` when shown."""
+    return message
+
+
+def locale() -> str:
+    """The Babel locale of the current language (British English by default: '9 November 1957')."""
+    return BABEL_LOCALES.get(settings.language(), settings.language())
+
+
+def format_date(date: str, precision: str | None = None) -> str:
+    """An ISO date ('1957-11-09', '1957-11', '1957') in prose for the current language, keeping its precision."""
+    import datetime as dt
+
+    from babel.dates import format_date as babel_date, format_skeleton
+
+    parts = date.split("-")
+    if precision == "year" or len(parts) == 1:
+        return parts[0]
+    if precision == "month" or len(parts) == 2:
+        return format_skeleton("yMMMM", dt.date(int(parts[0]), int(parts[1]), 1), locale=locale())
+    return babel_date(dt.date.fromisoformat(date[:10]), format="long", locale=locale())
+
+
+# The catalogue of before gettext: JSON files by area. Rooms move to `_` one by one; when the last
+# `t(...)` is gone, this goes too.
+@lru_cache(maxsize=None)
+def _area(area: str) -> dict[str, str]:
+    import json
+
+    return json.loads((LOCALE_DIR / settings.DEFAULT_LANGUAGE / f"{area}.json").read_text(encoding="utf-8"))
 
 
 def t(key: str, /, **values: object) -> str:
-    """Look up `area.name` in the current language (ONE_VOICE_LANG), falling back to English.
-
-    `key` is positional-only, so a message may have a field named `{key}` too.
-    """
-    area, _, name = key.partition(".")
-    language = settings.language()
-    for lang in (language, DEFAULT_LANGUAGE):
-        text = _catalogue(lang, area).get(name)
-        if text is not None:
-            return text.format(**values) if values else text
-    raise KeyError(f"message {key!r} is missing from course/locales/{DEFAULT_LANGUAGE}/{area}.json")
+    area, _sep, name = key.partition(".")
+    text = _area(area)[name]
+    return text.format(**values) if values else text

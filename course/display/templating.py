@@ -1,0 +1,32 @@
+"""HTML from Jinja2 templates with autoescape: the only way `course` makes markup.
+
+Each room keeps its templates in `<room>/templates/`; a template is named by room and file,
+`render("display/source_card.html.j2", row=...)`. Autoescape is on for every template, so data
+and messages are escaped unless a template marks a value safe (only already-rendered HTML).
+Templates translate with `{{ _("Sentence with {name}", name=x) }}` through `course.i18n`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import jinja2
+
+from course import i18n, settings
+
+ROOMS = ("display", "explorers", "coursework", "editions")
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    loader = jinja2.PrefixLoader({room: jinja2.FileSystemLoader(settings.PACKAGE_DIR / room / "templates")
+                                  for room in ROOMS})
+    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
+    env.globals.update(_=i18n._, ngettext=i18n.ngettext, pgettext=i18n.pgettext, format_date=i18n.format_date)
+    return env
+
+
+def render(name: str, /, **context: object) -> str:
+    """The template `name` ("room/file.html.j2") rendered with `context`, escaped."""
+    return environment().get_template(name).render(**context)
