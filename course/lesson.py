@@ -146,3 +146,40 @@ def course_map_html() -> str:
 
 def show_course_map() -> None:
     display(HTML(course_map_html()))
+
+
+def _script_lang(name: str) -> str:
+    """The BCP 47 tag of a name's script: hangul is Korean, Serbian Cyrillic Serbian, other Cyrillic Russian."""
+    if re.search(r"[\uac00-\ud7af]", name):
+        return "ko"
+    if re.search(r"[ЈјЉљЊњЋћЂђЏџ]", name):
+        return "sr"
+    return "ru" if re.search(r"[\u0400-\u04ff]", name) else ""
+
+
+def cast_html(people: pd.DataFrame) -> str:
+    """A cast list: one English form per name for running prose, the other forms beside it, each with its lang."""
+    def form(value, lang: str) -> str:
+        if not _present(value):
+            return ""
+        attr = f" lang='{lang}'" if lang else ""
+        return f"<span{attr}>{html.escape(value)}</span>"
+
+    head = "".join(f"<th scope='col'>{html.escape(t(key))}</th>"
+                   for key in ("lesson.col_name", "lesson.col_zh", "lesson.col_other", "lesson.col_role"))
+    rows = "".join(f"<tr><th scope='row'>{html.escape(p.name_en)}</th><td>{form(p.name_zh, 'zh-Hans')}</td>"
+                   f"<td>{form(p.name_other, _script_lang(str(p.name_other)))}</td><td>{html.escape(p.role)}</td></tr>"
+                   for p in people.itertuples())
+    return (f"<table class='ov-cast'><caption>{html.escape(t('lesson.cast_caption'))}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def show_cast(ids: list[str] | None = None) -> None:
+    """Display the people named (in that order), or everyone in data/people.csv."""
+    people = evidence().people
+    if ids is not None:
+        unknown = [i for i in ids if i not in set(people.id)]
+        if unknown:
+            raise KeyError(t("lesson.unknown_person", ids=", ".join(unknown), example=people.id.iloc[0]))
+        people = people.set_index("id").loc[list(ids)].reset_index()
+    display(HTML(cast_html(people)))
