@@ -11,7 +11,7 @@ import pytest
 from course.catalog import lessons
 from course.checks import load_all
 from course.data import evidence
-from course.lesson import MONTHS
+from course.lesson import MONTHS, cast_html, show_cast
 from course.paths import notebooks_dir
 
 PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "tian-2014-one-voice.zh.txt"
@@ -109,6 +109,10 @@ def test_cited_ids_exist(path):
     sources, events = set(ev.sources.id), set(ev.events.id)
     for cited in re.findall(r'show_source\("([^"]+)"\)', text):
         assert cited in sources, cited
+    people = set(ev.people.id)
+    for listed in re.findall(r'show_cast\((?:ids=)?\[([^\]]*)\]', text):
+        for person in re.findall(r'"([^"]+)"', listed):
+            assert person in people, person
     for listed in re.findall(r'show_(?:event|timeline)\((?:ids=)?\[?([^)]*)\)', text):
         for event_id in re.findall(r'"(\d{4}[^"]*)"', listed):
             assert event_id in events, event_id
@@ -144,3 +148,35 @@ def test_lessons_do_not_copy_the_paper(path):
     runs = {text[i:i + 20] for i in range(max(0, len(text) - 19)) if re.search(r"[\u4e00-\u9fff]{10}", text[i:i + 20])}
     copied = [run for run in runs if run in paper]
     assert not copied, copied[:3]
+
+
+# --- the cast list: one script per name in prose, the other forms one call away -------------------------------
+
+
+def test_the_cast_gives_every_form_of_a_name_with_its_language_in_the_order_asked():
+    people = evidence().people.set_index("id").loc[["puzanov", "kim-il-sung", "tito"]].reset_index()
+    page = cast_html(people)
+    assert page.index("A. M. Puzanov") < page.index("Kim Il-sung") < page.index("Josip Broz Tito")
+    assert "<span lang='ru'>Александр Михайлович Пузанов</span>" in page
+    assert "<span lang='ko'>김일성</span>" in page and "<span lang='zh-Hans'>金日成</span>" in page
+    assert "<span lang='sr'>Јосип Броз Тито</span>" in page
+    assert "<th scope='row'>Kim Il-sung</th>" in page and "<caption>" in page
+
+
+def test_the_cast_escapes_what_it_shows():
+    people = evidence().people.head(1).assign(name_en="<b>Mao</b>", role="a & b")
+    page = cast_html(people)
+    assert "&lt;b&gt;Mao&lt;/b&gt;" in page and "a &amp; b" in page and "<b>Mao" not in page
+
+
+def test_an_unknown_person_is_named_with_the_file_and_the_fix():
+    with pytest.raises(KeyError) as caught:
+        show_cast(["mao-zedong", "kim-il-song"])
+    message = str(caught.value)
+    assert "kim-il-song" in message and "data/people.csv" in message and "Fix:" in message
+    assert "mao-zedong," not in message
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_every_lesson_opens_its_cast(path):
+    assert re.search(r"show_cast\(", code(path)), "add a show_cast([...]) cell where the lesson introduces its people"
