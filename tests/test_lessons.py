@@ -180,3 +180,38 @@ def test_an_unknown_person_is_named_with_the_file_and_the_fix():
 @pytest.mark.parametrize("path", ids(LESSON_PATHS))
 def test_every_lesson_opens_its_cast(path):
     assert re.search(r"show_cast\(", code(path)), "add a show_cast([...]) cell where the lesson introduces its people"
+
+
+# --- the § key: our section numbers mapped to the paper's own (unnumbered) headings --------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+SECTION_ROW = re.compile(r"^\| §(\d(?:\.\d)?) \| ([^|]+) \| ([^|]+) \|$", flags=re.M)
+
+
+def section_key(text: str) -> dict[str, tuple[str, str]]:
+    return {number: (zh.strip(), en.strip()) for number, zh, en in SECTION_ROW.findall(text)}
+
+
+def test_lesson_00_and_the_readme_carry_the_same_section_key():
+    key = section_key(markdown(LESSON_PATHS[0]))
+    assert len(key) == 18 and {"1", "2", "2.1", "3.3", "7"} <= set(key)
+    assert key == section_key(README.read_text(encoding="utf-8"))
+
+
+def test_every_section_the_lessons_and_the_argument_map_cite_is_in_the_key():
+    key = section_key(markdown(LESSON_PATHS[0]))
+    for path in LESSON_PATHS:
+        cited = set(re.findall(r"§(\d(?:\.\d)?)(?!\d)", markdown(path)))
+        assert cited <= set(key), (path.name, sorted(cited - set(key)))
+    sections = {s.lstrip("§") for s in evidence().claims.section.dropna()}
+    assert sections <= set(key), sorted(sections - set(key))
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="the paper's text (../shared/paper) is not beside this checkout")
+def test_the_key_gives_the_papers_headings_in_the_papers_order():
+    paper = PAPER.read_text(encoding="utf-8")
+    key = section_key(markdown(LESSON_PATHS[0]))
+    ordered = sorted(key, key=lambda n: tuple(int(p) for p in n.split(".")))
+    positions = [paper.find(key[n][0]) for n in ordered]
+    assert all(p >= 0 for p in positions), [key[n][0] for n, p in zip(ordered, positions) if p < 0]
+    assert positions == sorted(positions)
