@@ -526,7 +526,7 @@ def _lesson_helpers(ev, tmp_path, monkeypatch):
     out = [lesson.timeline_html(ev.events), lesson.sources_line_html(tuple(ev.sources.id))]
     out += [lesson.event_html(row) for _, row in ev.events.iterrows()]
     out += [lesson.source_card_html(row) for _, row in ev.sources.iterrows()]
-    return out
+    return out + [lesson.cast_html(ev.people)]
 
 
 def _lesson_show_functions(ev, tmp_path, monkeypatch):
@@ -541,6 +541,8 @@ def _lesson_show_functions(ev, tmp_path, monkeypatch):
         lesson.show_event(event_id)
     for source_id in ev.sources.id:
         lesson.show_source(source_id)
+    lesson.show_cast()
+    lesson.show_cast(list(ev.people.id))
     return shown
 
 
@@ -667,8 +669,8 @@ def _selfcheck(ev, tmp_path, monkeypatch):
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
     ("lesson helpers", {"lesson.timeline_html", "lesson.event_html", "lesson.source_card_html",
-                        "lesson.sources_line_html"}, _lesson_helpers),
-    ("lesson show functions", {"lesson.show_timeline", "lesson.show_event", "lesson.show_source"},
+                        "lesson.sources_line_html", "lesson.cast_html"}, _lesson_helpers),
+    ("lesson show functions", {"lesson.show_timeline", "lesson.show_event", "lesson.show_source", "lesson.show_cast"},
      _lesson_show_functions),
     ("course map", {"lesson.course_map_html", "lesson.show_course_map"}, _course_map),
     ("force balance", {"force_balance.table_html", "force_balance.image_html", "explorers.force_balance"},
