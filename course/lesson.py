@@ -12,6 +12,7 @@ import importlib
 _EXPORTS = {
     "evidence": "course.evidence.package",
     "force_table": "course.evidence.package",
+    "show_cast": "course.display.cards",
     "show_course_map": "course.display.cards",
     "show_event": "course.display.cards",
     "show_source": "course.display.cards",

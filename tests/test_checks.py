@@ -171,6 +171,43 @@ def test_bank_sources_exist_in_the_evidence_base(bank):
     assert not missing, f"source ids used in course/coursework/banks/ but not in data/sources.csv: {sorted(missing)}"
 
 
+SKILLS = ("recall", "chronology", "arithmetic", "sourcing", "contextualisation", "corroboration", "close-reading",
+          "evidence-vs-inference")
+LOWER_ORDER = {"recall", "chronology", "arithmetic"}
+
+
+def shipped_items() -> list[tuple[str, dict]]:
+    """Every shipped item as written in its JSON file (the loader keeps only what grading needs)."""
+    return [(path.name, item) for path in sorted(checks.selfchecks_dir().glob("*.json"))
+            for item in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def test_every_selfcheck_names_a_known_skill():
+    items = shipped_items()
+    assert len(items) >= 30
+    unlabelled = [f"{name}: {item['id']} has skill {item.get('skill')!r}" for name, item in items
+                  if item.get("skill") not in SKILLS]
+    assert not unlabelled, "label each item with one of " + ", ".join(SKILLS) + ": " + "; ".join(unlabelled)
+
+
+def test_most_selfchecks_test_historical_thinking_not_recall():
+    """In the spirit of Stanford's History Assessments of Thinking: at least half are skill items,
+    and recall, chronology and arithmetic together are at most 40 % of the bank."""
+    skills = [item.get("skill") for _, item in shipped_items()]
+    lower = sum(skill in LOWER_ORDER for skill in skills)
+    thinking = sum(skill in set(SKILLS) - LOWER_ORDER for skill in skills)
+    assert lower <= 0.40 * len(skills), f"{lower} of {len(skills)} items are recall, chronology or arithmetic"
+    assert thinking >= 0.5 * len(skills), f"only {thinking} of {len(skills)} items test a thinking skill"
+
+
+def test_the_skill_label_is_accepted_by_the_loader_but_a_typo_is_not(tmp_path):
+    write_bank(tmp_path, "01-lesson", [{**GOOD, "skill": "sourcing"}])
+    assert set(checks.load_all(tmp_path)) == {"t-one"}
+    write_bank(tmp_path, "01-lesson", [{**GOOD, "skil": "sourcing"}])
+    with pytest.raises(checks.BankError, match="key 'skil'"):
+        checks.load_all(tmp_path)
+
+
 def test_no_answer_keys_in_notebooks(bank):
     """Keys live in the package: a notebook must not carry a question's JSON."""
     notebooks = notebooks_dir()

@@ -93,8 +93,31 @@ def test_july_1956_balance_is_about_seven_to_six(ev):
 
 @pytest.mark.parametrize("series", ["UN", "CPV"])
 def test_un_forces_and_cpv_fell_by_more_than_three_quarters_by_1956(ev, series):
+    """For the UN forces this is evidence; for the CPV it holds only in the 1953 scenario value (next test)."""
     table = force_table(ev.forces)
     assert table.loc[1956, series] < 0.25 * table.loc[1953, series]
+
+
+def test_the_1953_cpv_value_is_labelled_a_scenario_not_an_estimate(ev):
+    row = ev.forces[(ev.forces.year == 1953) & (ev.forces.series == "CPV")].iloc[0]
+    assert row.note.startswith("SCENARIO VALUE, not a best estimate")
+    assert row.basis == "interpolated" and row.low < 4 * 290_000 < row.strength
+    forces_md = (Path(__file__).resolve().parents[1] / "data" / "FORCES.md").read_text(encoding="utf-8")
+    assert "1,200,000 *scenario*" in forces_md and "not a test" in forces_md
+
+
+def test_cells_set_from_the_papers_own_words_say_they_are_circular(ev):
+    for year in (1957, 1958):
+        note = ev.forces[(ev.forces.year == year) & (ev.forces.series == "KPA")].iloc[0].note
+        assert "Circular" in note, year
+
+
+def test_rok_1958_lies_between_the_frus_counts_around_it(ev):
+    """667,542 on 30 Nov 1957 (FRUS 1955-57 XXIII-2 doc. 258) and 610,000 + 20,000 reservists by 16 Oct 1958
+    (FRUS 1958-60 XVIII doc. 245, fn. 3): a 1 July 1958 value outside that band contradicts both counts."""
+    row = ev.forces[(ev.forces.year == 1958) & (ev.forces.series == "ROK")].iloc[0]
+    assert 610_000 <= row.low <= row.strength <= row.high <= 667_542 + 1_000
+    assert {"frus-1955-57-v23p2-d258", "frus-1958-60-v18-d245"} <= set(row.source_ids)
 
 
 def test_cpv_near_300000_in_1956_57(ev):

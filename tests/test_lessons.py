@@ -10,8 +10,8 @@ import pytest
 
 from course.catalog import lessons
 from course.coursework.selfchecks import load_all
+from course.display.cards import cast_html, show_cast
 from course.evidence.package import evidence
-from course.display.cards import MONTHS
 from course.settings import notebooks_dir
 
 PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "tian-2014-one-voice.zh.txt"
@@ -19,6 +19,8 @@ LESSON_PATHS = sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 TEACHING = [p for p in LESSON_PATHS if not p.name.startswith("00-")]
 ANATOMY = ["## 1. Context", "## 2. Documents", "## 3. Explore", "## 4. Check your understanding", "## 5. Exercise",
            "## Summary"]
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # the lessons' prose is English
 DATE_IN_PROSE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (19\d\d)\b")
 
 
@@ -109,6 +111,10 @@ def test_cited_ids_exist(path):
     sources, events = set(ev.sources.id), set(ev.events.id)
     for cited in re.findall(r'show_source\("([^"]+)"\)', text):
         assert cited in sources, cited
+    people = set(ev.people.id)
+    for listed in re.findall(r'show_cast\((?:ids=)?\[([^\]]*)\]', text):
+        for person in re.findall(r'"([^"]+)"', listed):
+            assert person in people, person
     for listed in re.findall(r'show_(?:event|timeline)\((?:ids=)?\[?([^)]*)\)', text):
         for event_id in re.findall(r'"(\d{4}[^"]*)"', listed):
             assert event_id in events, event_id
@@ -144,3 +150,70 @@ def test_lessons_do_not_copy_the_paper(path):
     runs = {text[i:i + 20] for i in range(max(0, len(text) - 19)) if re.search(r"[\u4e00-\u9fff]{10}", text[i:i + 20])}
     copied = [run for run in runs if run in paper]
     assert not copied, copied[:3]
+
+
+# --- the cast list: one script per name in prose, the other forms one call away -------------------------------
+
+
+def test_the_cast_gives_every_form_of_a_name_with_its_language_in_the_order_asked():
+    people = evidence().people.set_index("id").loc[["puzanov", "kim-il-sung", "tito"]].reset_index()
+    page = cast_html(people)
+    assert page.index("A. M. Puzanov") < page.index("Kim Il-sung") < page.index("Josip Broz Tito")
+    assert "<span lang='ru'>Александр Михайлович Пузанов</span>" in page
+    assert "<span lang='ko'>김일성</span>" in page and "<span lang='zh-Hans'>金日成</span>" in page
+    assert "<span lang='sr'>Јосип Броз Тито</span>" in page
+    assert "<th scope='row'>Kim Il-sung</th>" in page and "<caption>" in page
+
+
+def test_the_cast_escapes_what_it_shows():
+    people = evidence().people.head(1).assign(name_en="<b>Mao</b>", role="a & b")
+    page = cast_html(people)
+    assert "&lt;b&gt;Mao&lt;/b&gt;" in page and "a &amp; b" in page and "<b>Mao" not in page
+
+
+def test_an_unknown_person_is_named_with_the_file_and_the_fix():
+    with pytest.raises(KeyError) as caught:
+        show_cast(["mao-zedong", "kim-il-song"])
+    message = str(caught.value)
+    assert "kim-il-song" in message and "data/people.csv" in message and "Fix:" in message
+    assert "mao-zedong," not in message
+
+
+@pytest.mark.parametrize("path", ids(LESSON_PATHS))
+def test_every_lesson_opens_its_cast(path):
+    assert re.search(r"show_cast\(", code(path)), "add a show_cast([...]) cell where the lesson introduces its people"
+
+
+# --- the § key: our section numbers mapped to the paper's own (unnumbered) headings --------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+SECTION_ROW = re.compile(r"^\| §(\d(?:\.\d)?) \| ([^|]+) \| ([^|]+) \|$", flags=re.M)
+
+
+def section_key(text: str) -> dict[str, tuple[str, str]]:
+    return {number: (zh.strip(), en.strip()) for number, zh, en in SECTION_ROW.findall(text)}
+
+
+def test_lesson_00_and_the_readme_carry_the_same_section_key():
+    key = section_key(markdown(LESSON_PATHS[0]))
+    assert len(key) == 18 and {"1", "2", "2.1", "3.3", "7"} <= set(key)
+    assert key == section_key(README.read_text(encoding="utf-8"))
+
+
+def test_every_section_the_lessons_and_the_argument_map_cite_is_in_the_key():
+    key = section_key(markdown(LESSON_PATHS[0]))
+    for path in LESSON_PATHS:
+        cited = set(re.findall(r"§(\d(?:\.\d)?)(?!\d)", markdown(path)))
+        assert cited <= set(key), (path.name, sorted(cited - set(key)))
+    sections = {s.lstrip("§") for s in evidence().claims.section.dropna()}
+    assert sections <= set(key), sorted(sections - set(key))
+
+
+@pytest.mark.skipif(not PAPER.exists(), reason="the paper's text (../shared/paper) is not beside this checkout")
+def test_the_key_gives_the_papers_headings_in_the_papers_order():
+    paper = PAPER.read_text(encoding="utf-8")
+    key = section_key(markdown(LESSON_PATHS[0]))
+    ordered = sorted(key, key=lambda n: tuple(int(p) for p in n.split(".")))
+    positions = [paper.find(key[n][0]) for n in ordered]
+    assert all(p >= 0 for p in positions), [key[n][0] for n, p in zip(ordered, positions) if p < 0]
+    assert positions == sorted(positions)

@@ -526,7 +526,7 @@ def _lesson_helpers(ev, tmp_path, monkeypatch):
     out = [lesson.timeline_html(ev.events), lesson.sources_line_html(tuple(ev.sources.id))]
     out += [lesson.event_html(row) for _, row in ev.events.iterrows()]
     out += [lesson.source_card_html(row) for _, row in ev.sources.iterrows()]
-    return out
+    return out + [lesson.cast_html(ev.people)]
 
 
 def _lesson_show_functions(ev, tmp_path, monkeypatch):
@@ -541,6 +541,8 @@ def _lesson_show_functions(ev, tmp_path, monkeypatch):
         lesson.show_event(event_id)
     for source_id in ev.sources.id:
         lesson.show_source(source_id)
+    lesson.show_cast()
+    lesson.show_cast(list(ev.people.id))
     return shown
 
 
@@ -667,8 +669,10 @@ def _selfcheck(ev, tmp_path, monkeypatch):
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
     ("lesson helpers", {"display.cards.timeline_html", "display.cards.event_html", "display.cards.source_card_html",
-                        "display.cards.sources_line_html"}, _lesson_helpers),
-    ("lesson show functions", {"display.cards.show_timeline", "lesson.show_timeline", "display.cards.show_event", "lesson.show_event", "display.cards.show_source", "lesson.show_source"},
+                        "display.cards.sources_line_html", "display.cards.cast_html"}, _lesson_helpers),
+    ("lesson show functions", {"display.cards.show_timeline", "lesson.show_timeline", "display.cards.show_event",
+                               "lesson.show_event", "display.cards.show_source", "lesson.show_source",
+                               "display.cards.show_cast", "lesson.show_cast"},
      _lesson_show_functions),
     ("course map", {"display.cards.course_map_html", "display.cards.show_course_map", "lesson.show_course_map"}, _course_map),
     ("force balance", {"explorers.force_balance.table_html", "explorers.force_balance.image_html", "lesson.force_balance"},

@@ -32,6 +32,7 @@ KIND_KEYS = {
     "matching": ("pairs",),
 }
 OPTIONAL_KEYS = {"numeric": ("tolerance",)}
+LABEL_KEYS = ("skill",)  # the thinking skill an item tests; tests/test_checks.py enforces the vocabulary and shares
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -131,7 +132,7 @@ def _validated(path: Path, entry: dict) -> Question:
     if kind not in KINDS:
         raise fail("kind", t("checks.bad_kind", value=kind), t("checks.fix_kind", kinds=", ".join(KINDS)))
     required = COMMON_KEYS + KIND_KEYS[kind]
-    allowed = required + OPTIONAL_KEYS.get(kind, ())
+    allowed = required + OPTIONAL_KEYS.get(kind, ()) + LABEL_KEYS
     for key in required:
         if key not in entry:
             raise fail(key, t("checks.missing_key"), t("checks.fix_missing_key", kind=kind, keys=", ".join(required)))

@@ -3,7 +3,8 @@
 Each room keeps its templates in `<room>/templates/`; a template is named by room and file,
 `render("display/source_card.html.j2", row=...)`. Autoescape is on for every template, so data
 and messages are escaped unless a template marks a value safe (only already-rendered HTML).
-Templates translate with `{{ _("Sentence with {name}", name=x) }}` through `course.i18n`.
+Templates translate with `{{ _("Sentence with {name}", name=x) }}` through `course.i18n`, or with
+`{{ _markup("Sources: {ids}", ids=codes) }}` where a placeholder holds markup the template made.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import jinja2
+from markupsafe import Markup, escape
 
 from course import i18n, settings
 
@@ -23,8 +25,17 @@ def environment() -> jinja2.Environment:
                                   for room in ROOMS})
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
-    env.globals.update(_=i18n._, ngettext=i18n.ngettext, pgettext=i18n.pgettext, format_date=i18n.format_date)
+    env.globals.update(_=i18n._, _markup=translated_markup, ngettext=i18n.ngettext, pgettext=i18n.pgettext,
+                       format_date=i18n.format_date)
     return env
+
+
+def translated_markup(message: str, /, **values: object) -> Markup:
+    """A translated sentence whose placeholders hold markup made by a template (`{% set x %}...{% endset %}`).
+
+    The sentence itself is escaped; values are escaped unless they are already Markup.
+    """
+    return Markup(escape(i18n.translations(settings.language()).gettext(message))).format(**values)
 
 
 def render(name: str, /, **context: object) -> str:
