@@ -13,6 +13,7 @@ _EXPORTS = {
     "evidence": "course.evidence.package",
     "force_table": "course.evidence.package",
     "show_cast": "course.display.cards",
+    "show_document": "course.display.documents",
     "show_course_map": "course.display.cards",
     "show_event": "course.display.cards",
     "show_source": "course.display.cards",

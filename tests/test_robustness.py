@@ -521,16 +521,17 @@ def widget_html(widget) -> list[str]:
 
 
 def _lesson_helpers(ev, tmp_path, monkeypatch):
-    from course.display import cards as lesson
+    from course.display import cards as lesson, documents
 
     out = [lesson.timeline_html(ev.events), lesson.sources_line_html(tuple(ev.sources.id))]
     out += [lesson.event_html(row) for _, row in ev.events.iterrows()]
     out += [lesson.source_card_html(row) for _, row in ev.sources.iterrows()]
+    out += [documents.document_html(excerpt_id, ev) for excerpt_id in ev.excerpts.id]
     return out + [lesson.cast_html(ev.people)]
 
 
 def _lesson_show_functions(ev, tmp_path, monkeypatch):
-    from course.display import cards as lesson
+    from course.display import cards as lesson, documents
 
     shown = []
     monkeypatch.setattr(lesson, "evidence", lambda: ev)
@@ -543,6 +544,10 @@ def _lesson_show_functions(ev, tmp_path, monkeypatch):
         lesson.show_source(source_id)
     lesson.show_cast()
     lesson.show_cast(list(ev.people.id))
+    monkeypatch.setattr(documents, "evidence", lambda: ev)
+    monkeypatch.setattr(documents, "display", lambda obj: shown.append(obj.data))
+    for excerpt_id in ev.excerpts.id:
+        documents.show_document(excerpt_id)
     return shown
 
 
@@ -669,10 +674,12 @@ def _selfcheck(ev, tmp_path, monkeypatch):
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
     ("lesson helpers", {"display.cards.timeline_html", "display.cards.event_html", "display.cards.source_card_html",
-                        "display.cards.sources_line_html", "display.cards.cast_html"}, _lesson_helpers),
+                        "display.cards.sources_line_html", "display.cards.cast_html",
+                        "display.documents.document_html"}, _lesson_helpers),
     ("lesson show functions", {"display.cards.show_timeline", "lesson.show_timeline", "display.cards.show_event",
                                "lesson.show_event", "display.cards.show_source", "lesson.show_source",
-                               "display.cards.show_cast", "lesson.show_cast"},
+                               "display.cards.show_cast", "lesson.show_cast",
+                               "display.documents.show_document", "lesson.show_document"},
      _lesson_show_functions),
     ("course map", {"display.cards.course_map_html", "display.cards.show_course_map", "lesson.show_course_map"}, _course_map),
     ("force balance", {"explorers.force_balance.table_html", "explorers.force_balance.image_html", "lesson.force_balance"},

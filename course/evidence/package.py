@@ -52,6 +52,8 @@ class Evidence:
     claims: pd.DataFrame
     plans: pd.DataFrame
     forces: pd.DataFrame
+    excerpts: pd.DataFrame
+    paragraphs: pd.DataFrame
 
 
 def _read_text(path: Path) -> str:

@@ -1,0 +1,70 @@
+"""The document reader: a lesson puts a primary document in front of the student in one call.
+
+`show_document("frus-1958-60-v18-d215-a")` renders the excerpt's numbered paragraphs (cited as ¶n),
+the original beside the English where we have it, who wrote it for whom and when, where it is
+kept, the translation chain and the terms it is quoted under, from data/excerpts.csv and
+data/paragraphs.csv. `show_documents(lesson)` shows a lesson's documents in order.
+"""
+
+from __future__ import annotations
+
+import string
+
+from IPython.display import HTML, display
+
+from course.display.cards import _present, _text
+from course.display.scripts import lang_of
+from course.display.templating import render
+from course.evidence.package import Evidence, evidence
+from course.i18n import _, N_, format_date
+
+RIGHTS = {
+    "public-domain": N_("Public domain (a US government work)."),
+    "official-document": N_("An official government text, quoted with attribution."),
+    "quoted-excerpt": N_("Quoted for teaching with attribution; not under this collection's CC BY licence."),
+}
+
+
+def _letter(ev: Evidence, excerpt) -> str:
+    """A, B, C ... by the excerpt's order in its lesson, so students can say 'Document B, ¶2'."""
+    siblings = ev.excerpts[ev.excerpts.lesson == excerpt.lesson].sort_values("order")
+    return string.ascii_uppercase[list(siblings.id).index(excerpt.id) % 26]
+
+
+def _document(ev: Evidence, excerpt_id: str) -> dict:
+    rows = ev.excerpts[ev.excerpts.id == excerpt_id]
+    if rows.empty:
+        raise KeyError(_("No document excerpt with the id {id} in data/excerpts.csv. Fix: use an id from the "
+                         "first column of data/excerpts.csv, e.g. {example}.", id=excerpt_id, example=ev.excerpts.id.iloc[0]))
+    excerpt = rows.iloc[0]
+    source = ev.sources.set_index("id").loc[excerpt.source_id]
+    paragraphs = ev.paragraphs[ev.paragraphs.excerpt_id == excerpt_id].sort_values("n")
+    title_original = "" if source.title == source.title_en else _text(source.title)
+    translator = _("original English") if excerpt.translator.startswith("original English") else excerpt.translator
+    return {
+        "id": excerpt.id, "source_id": excerpt.source_id, "letter": _letter(ev, excerpt), "heading": excerpt.heading,
+        "title": source.title_en, "title_original": title_original, "title_lang": lang_of(title_original),
+        "creator": _text(source.creator), "audience": _text(source.audience),
+        "date": format_date(source.date) if _present(source.date) else "",
+        "archive": ", ".join(p for p in (source.archive, source.reference) if _present(p)),
+        "location": excerpt.location, "copy": excerpt.copy, "chain": excerpt.translation_chain.rstrip("."),
+        "translator": translator, "rights": _(RIGHTS[excerpt.rights]), "visible_only": bool(excerpt.visible_only),
+        "paragraphs": [{"n": int(p.n), "original": _text(p.original), "english": p.english,
+                        "original_lang": lang_of(_text(p.original), excerpt.language)} for p in paragraphs.itertuples()],
+    }
+
+
+def document_html(excerpt_id: str, ev: Evidence | None = None) -> str:
+    """One document excerpt as the reader shows it (escaped HTML)."""
+    return render("display/document.html.j2", doc=_document(ev or evidence(), excerpt_id))
+
+
+def show_document(excerpt_id: str) -> None:
+    """Display one document excerpt in the reader."""
+    display(HTML(document_html(excerpt_id)))
+
+
+def lesson_documents(lesson: str, ev: Evidence | None = None) -> list[str]:
+    """The excerpt ids a lesson shows, in order."""
+    ev = ev or evidence()
+    return list(ev.excerpts[ev.excerpts.lesson == lesson].sort_values("order").id)
