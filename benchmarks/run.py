@@ -177,12 +177,7 @@ def bench_widgets() -> dict:
     import matplotlib
 
     matplotlib.use("Agg")
-    from course.explorers import argument_map
-from course.explorers import force_balance
-from course.explorers import plan_comparison
-from course.explorers import source_reader
-from course.explorers import who_knew_what
-from course.explorers import withdrawal_scenario
+    from course.explorers import argument_map, force_balance, plan_comparison, source_reader, who_knew_what, withdrawal_scenario
     from course.evidence.package import evidence
 
     ev = evidence()

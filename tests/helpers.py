@@ -1,4 +1,4 @@
-"""Small utilities shared by the tests that start real servers."""
+"""Small utilities shared by the tests: the repository root, and helpers for tests that start real servers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import os
 import socket
 import time
 import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]  # the one repository root every test uses
 
 
 def free_port() -> int:

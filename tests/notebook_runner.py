@@ -32,7 +32,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from helpers import REPO  # run as a script from tests/, or imported by the tests beside it
+
 NOTEBOOKS = REPO / "notebooks"
 SANITIZE_CFG = REPO / "tests" / "sanitize.cfg"
 LESSON_GLOB = "[0-9][0-9]-*.ipynb"

@@ -12,8 +12,8 @@ import pytest
 
 from course.evidence.package import evidence, force_table
 from course.settings import data_dir
+from tests.helpers import REPO
 
-PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "tian-2014-one-voice.zh.txt"
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_the_1953_cpv_value_is_labelled_a_scenario_not_an_estimate(ev):
     row = ev.forces[(ev.forces.year == 1953) & (ev.forces.series == "CPV")].iloc[0]
     assert row.note.startswith("SCENARIO VALUE, not a best estimate")
     assert row.basis == "interpolated" and row.low < 4 * 290_000 < row.strength
-    forces_md = (Path(__file__).resolve().parents[1] / "data" / "FORCES.md").read_text(encoding="utf-8")
+    forces_md = (REPO / "data" / "FORCES.md").read_text(encoding="utf-8")
     assert "1,200,000 *scenario*" in forces_md and "not a test" in forces_md
 
 
@@ -149,10 +149,9 @@ def test_notes_say_where_a_statement_fails_across_the_range(ev):
         assert re.search(r"three quarters|3/4|¾", notes), "the CPV-decline claim is fragile but no note says so"
 
 
-@pytest.mark.skipif(not PAPER.exists(), reason="the paper's text (../shared/paper) is not beside this checkout")
-def test_our_text_does_not_copy_the_paper(ev):
+def test_our_text_does_not_copy_the_paper(ev, paper_text):
     """No 20-character run of the paper's Chinese appears in our Chinese text (quotations aside)."""
-    paper = re.sub(r"\s+", "", PAPER.read_text(encoding="utf-8"))
+    paper = re.sub(r"\s+", "", paper_text)
     ours = list(ev.events.event_zh.dropna()) + list(ev.claims.text_zh.dropna())
     for text in ours:
         text = re.sub(r"\s+", "", text)

@@ -13,8 +13,8 @@ from course.coursework.selfchecks import load_all
 from course.display.cards import cast_html, show_cast
 from course.evidence.package import evidence
 from course.settings import notebooks_dir
+from tests.helpers import REPO
 
-PAPER = Path(__file__).resolve().parents[2] / "shared" / "paper" / "tian-2014-one-voice.zh.txt"
 LESSON_PATHS = sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 TEACHING = [p for p in LESSON_PATHS if not p.name.startswith("00-")]
 ANATOMY = ["## 1. Context", "## 2. Documents", "## 3. Explore", "## 4. Check your understanding", "## 5. Exercise",
@@ -134,18 +134,40 @@ def test_dates_in_prose_are_dates_in_the_data(path):
         assert iso in known, f"{day} {month} {year} is not the date of any event or source"
 
 
-def test_every_claim_is_used_by_some_lesson():
-    ev = evidence()
-    mapped = set(ev.claims.lesson)
-    opened = {re.search(r'argument_map\((?:lesson=)?"?([^")]*)"?\)', code(p)).group(1) or "ALL"
-              for p in LESSON_PATHS if "argument_map(" in code(p)}
-    assert "ALL" in opened or mapped <= opened, sorted(mapped - opened)
+MAP_CALL = re.compile(r'argument_map\((?:lesson=)?(?:"([^"]*)")?\)')
 
 
-@pytest.mark.skipif(not PAPER.exists(), reason="the paper's text (../shared/paper) is not beside this checkout")
+def lessons_whose_claims_are_not_shown(claim_lessons: set[str], code_by_lesson: dict[str, str]) -> set[str]:
+    """Lessons that own claims in data/claims.csv but never open the argument map on them.
+
+    A lesson shows its own claims by calling `argument_map(lesson="<its slug>")` or `argument_map()`;
+    a later lesson that opens the whole map does not count for them (students of that lesson would
+    meet its claims only at the end of the course).
+    """
+    shown = set()
+    for lesson, source in code_by_lesson.items():
+        for chosen in MAP_CALL.findall(source):
+            shown.add(chosen or lesson)
+    return claim_lessons - shown
+
+
+def test_every_claim_is_shown_in_its_own_lesson():
+    codes = {path.stem: code(path) for path in LESSON_PATHS}
+    missing = lessons_whose_claims_are_not_shown(set(evidence().claims.lesson), codes)
+    assert not missing, sorted(missing)
+
+
+def test_the_claim_check_catches_a_lesson_that_no_longer_opens_its_map():
+    """The planted defect: lesson 03 without its map call is reported, although lesson 08 opens the whole map."""
+    codes = {path.stem: code(path) for path in LESSON_PATHS}
+    planted = dict(codes, **{"03-why-kim-agreed": codes["03-why-kim-agreed"].replace("argument_map(", "print(")})
+    assert "argument_map()" in codes["08-one-voice-different-intentions"]
+    assert lessons_whose_claims_are_not_shown(set(evidence().claims.lesson), planted) == {"03-why-kim-agreed"}
+
+
 @pytest.mark.parametrize("path", ids(LESSON_PATHS))
-def test_lessons_do_not_copy_the_paper(path):
-    paper = re.sub(r"\s+", "", PAPER.read_text(encoding="utf-8"))
+def test_lessons_do_not_copy_the_paper(path, paper_text):
+    paper = re.sub(r"\s+", "", paper_text)
     text = re.sub(r"《[^》]*》", "", re.sub(r"\s+", "", markdown(path)))  # a cited title is not copied prose
     runs = {text[i:i + 20] for i in range(max(0, len(text) - 19)) if re.search(r"[\u4e00-\u9fff]{10}", text[i:i + 20])}
     copied = [run for run in runs if run in paper]
@@ -186,7 +208,7 @@ def test_every_lesson_opens_its_cast(path):
 
 # --- the § key: our section numbers mapped to the paper's own (unnumbered) headings --------------------------
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = REPO / "README.md"
 SECTION_ROW = re.compile(r"^\| §(\d(?:\.\d)?) \| ([^|]+) \| ([^|]+) \|$", flags=re.M)
 
 
@@ -209,9 +231,8 @@ def test_every_section_the_lessons_and_the_argument_map_cite_is_in_the_key():
     assert sections <= set(key), sorted(sections - set(key))
 
 
-@pytest.mark.skipif(not PAPER.exists(), reason="the paper's text (../shared/paper) is not beside this checkout")
-def test_the_key_gives_the_papers_headings_in_the_papers_order():
-    paper = PAPER.read_text(encoding="utf-8")
+def test_the_key_gives_the_papers_headings_in_the_papers_order(paper_text):
+    paper = paper_text
     key = section_key(markdown(LESSON_PATHS[0]))
     ordered = sorted(key, key=lambda n: tuple(int(p) for p in n.split(".")))
     positions = [paper.find(key[n][0]) for n in ordered]

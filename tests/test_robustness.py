@@ -41,8 +41,7 @@ from notebook_runner import (NOTEBOOKS, REPO, Batch, checked_outputs, clean_env,
                              lesson_paths, run_batch, run_batches, tiny_notebook)
 
 LESSONS = lesson_paths()
-LESSON_PARAMS = [pytest.param(p, id=p.stem) for p in LESSONS] or [
-    pytest.param(None, marks=pytest.mark.skip(reason="no lesson notebooks yet"))]
+LESSON_PARAMS = [pytest.param(p, id=p.stem) for p in LESSONS]
 COURSE = REPO / "course"
 DATA = REPO / "data"
 GIB = 1024 ** 3
@@ -77,8 +76,6 @@ def two_runs(tmp_path_factory):
     so an author saving a lesson or a CSV meanwhile cannot pass for nondeterminism; the progress file
     goes to a temporary path, so no student's saved answers play a part.
     """
-    if not LESSONS:
-        pytest.skip("no lesson notebooks yet")
     root = tmp_path_factory.mktemp("determinism")
     snapshot = {name: shutil.copytree(REPO / name, root / "snapshot" / name,
                                       ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".one-voice-progress.json*"))
@@ -162,8 +159,6 @@ def elsewhere(tmp_path_factory):
     A control notebook in the same batch answers a self-check, which must save to the working
     directory: proof that the listing would have seen a write had it gone into notebooks/.
     """
-    if not LESSONS:
-        pytest.skip("no lesson notebooks yet")
     root = tmp_path_factory.mktemp("elsewhere")
     copy = root / "collection"
     ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", ".one-voice-progress.json*")
@@ -261,8 +256,6 @@ def offline(tmp_path_factory):
     test process reaches it, the namespaced client and kernel must not. A control notebook tries the
     same from inside a kernel.
     """
-    if not LESSONS:
-        pytest.skip("no lesson notebooks yet")
     reason = offline_unavailable()
     if reason:
         pytest.skip(reason)
@@ -391,8 +384,6 @@ def limited(tmp_path_factory):
     """Every lesson with the client and its kernels limited to 2 GB of address space each (prlimit --as;
     the kernels inherit the limit from the client that starts them). A control notebook in the same
     batch reads its limit and tries to allocate 3 GB, which must fail."""
-    if not LESSONS:
-        pytest.skip("no lesson notebooks yet")
     reason = memory_unavailable()
     if reason:
         pytest.skip(reason)
@@ -801,7 +792,7 @@ def lesson_file(path: Path) -> Path:
 def test_a_course_config_cannot_reach_outside_its_folder(tmp_path, how):
     """An absolute path, and a key file that is a symlink out, are refused (test_course_config.py covers
     `../` paths and a notebook symlinked out)."""
-    course_config = pytest.importorskip("course.course_config")
+    from course.editions import config as course_config
     folder = tmp_path / "instructor"
     outside = lesson_file(tmp_path / "elsewhere" / "x.ipynb")  # real files: refusals are not "missing file"
     (outside.parent / "x.key.json").write_text("{}", encoding="utf-8")
@@ -823,7 +814,7 @@ def test_a_course_config_cannot_reach_outside_its_folder(tmp_path, how):
 
 def test_a_course_config_may_name_its_own_lessons(tmp_path):
     """Control for the refusals above: the same lesson inside the folder (in a subfolder) is accepted."""
-    course_config = pytest.importorskip("course.course_config")
+    from course.editions import config as course_config
     folder = tmp_path / "instructor"
     lesson_file(folder / "mine" / "x.ipynb")
     config = folder / "course.yml"
