@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 FOLDERS = ("notebooks", "examples")
 
