@@ -17,7 +17,7 @@ what one more student costs; USS figures (memory only that process holds) are gi
 
 - meeting_peak_mb: peak of (server + kernels) RSS while the three lessons were opened and run;
   the figure the guide's memory guarantee and students-per-GB rule come from;
-- students_per_gb_meeting: 1024 // meeting_peak_mb;
+- students_per_gb_meeting: 1024 / meeting_peak_mb, one decimal (students per GiB in a meeting);
 - student_server_mb, student_kernel_peak_mb, students_per_gb: the one-lesson figures (server + the
   heaviest lesson's kernel peak), as before issue 16;
 - hub_mb, proxy_mb: shared by the whole class.
@@ -160,7 +160,7 @@ def measure_classroom_hub(server_env: Path | None = None) -> dict:
     return {
         "meeting_lessons": meeting["lessons"],
         "meeting_peak_mb": meeting["peak_mb"],
-        "students_per_gb_meeting": int(1024 // meeting["peak_mb"]),
+        "students_per_gb_meeting": round(1024 / meeting["peak_mb"], 1),
         "meeting_open_uss_mb": meeting["open_uss_mb"],
         "meeting_after_closing": meeting["after_closing"],
         "meeting_steps": meeting["steps"],

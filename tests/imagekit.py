@@ -165,3 +165,4 @@ def course_location(image: Image, cwd: Path, home: Path | None = None) -> subpro
     """Where `import course` resolves for a kernel started in cwd (a lesson's folder)."""
     return image.run([str(image.bin / "python"), "-c", "import course, course.paths as p; "
                       "print(course.__file__); print(p.data_dir())"], cwd=cwd, timeout=60, home=home)
+

@@ -102,6 +102,8 @@ def test_one_student_pulls_and_runs_the_lesson(classroom):
     finally:
         student.close_notebook(session)
     assert errors == [], errors
+    # The image's Jupyter Server settings (binder/postBuild) took effect: the server culls idle kernels.
+    assert "Culling kernels with idle durations > 1200 seconds" in hub.log_path.read_text(errors="replace")
     cwd, module, data = where.split()
     image = classroom["image"]
     assert Path(cwd) == hub.home("student1") / FOLDER / "notebooks", where
