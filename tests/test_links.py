@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -209,3 +211,28 @@ def test_lti_prints_the_launch_url_wrapping_the_hub_link(capsys):
 def test_lti_needs_a_hub(capsys):
     assert main(["links", "--repo", PLACEHOLDER, "--lti"]) == 2
     assert "--lti needs --hub" in capsys.readouterr().err
+
+
+def test_nbgitpuller_itself_fails_on_a_tags_second_pull(tmp_path):
+    """Why the hub link refuses tags: with the installed nbgitpuller, pulling a tag works once, then fails
+    (`git diff ..origin/<tag>`), while a branch pulls again cleanly. Uses nbgitpuller's own `gitpuller` command."""
+    gitpuller = Path(sys.executable).with_name("gitpuller")
+    work = tmp_path / "work"
+    work.mkdir()
+    _git(work, "init", "-q")
+    (work / "a.txt").write_text("a\n")
+    _git(work, "add", "a.txt")
+    _git(work, "commit", "-q", "-m", "a")
+    _git(work, "tag", "v2026.1")
+    _git(tmp_path, "clone", "-q", "--bare", str(work), "remote.git")
+    remote = (tmp_path / "remote.git").as_uri()
+
+    def pull(ref: str, folder: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(gitpuller), remote, ref, folder], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120)
+
+    assert pull("v2026.1", "by-tag").returncode == 0 and (tmp_path / "by-tag" / "a.txt").is_file()
+    second = pull("v2026.1", "by-tag")
+    assert second.returncode != 0 and "..origin/v2026.1" in second.stderr, second.stderr[-1500:]
+    assert pull("main", "by-branch").returncode == 0
+    assert pull("main", "by-branch").returncode == 0

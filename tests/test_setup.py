@@ -115,7 +115,7 @@ def test_repo2docker_accepts_the_repository():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert "FROM " in output
-    for step in ("ARG REPO_DIR=${HOME}", "WORKDIR ${REPO_DIR}", "COPY --chown=0:0 src/ ${REPO_DIR}/",
+    for step in ("ARG REPO_DIR=${HOME}", "WORKDIR ${REPO_DIR}", "COPY --chown=1000:1000 src/ ${REPO_DIR}/",
                  'pip install --no-cache-dir -r "binder/requirements.txt"', "RUN ./binder/postBuild",
                  "ENV NB_PYTHON_PREFIX=${CONDA_DIR}/envs/notebook"):
         assert step in output, f"repo2docker's Dockerfile no longer has {step!r}: update tests/imagekit.py"
