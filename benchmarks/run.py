@@ -10,7 +10,7 @@ with the targets beside the results and writes benchmarks/results.json (git-igno
   the observers have re-rendered every output (traitlets observers run synchronously).
 - browser_update_ms: in JupyterLab in headless Chromium, key press on the withdrawal scenario's CPV
   slider to the exact readout text (timed inside the page).
-- data_load_ms: course.data.load() called directly (not the per-kernel lru cache).
+- data_load_ms: course.evidence.package.load() called directly (not the per-kernel lru cache).
 - classroom: many lessons at once in separate kernels, peak of the summed kernel memory.
 - install: a fresh venv from binder/requirements.txt (pip's cache allowed).
 - classroom_hub: benchmarks.hub_memory.measure_classroom_hub(), when that module exists.

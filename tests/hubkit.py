@@ -1,8 +1,10 @@
 """A real JupyterHub on 127.0.0.1, used the way students use it.
 
 Shared by tests/test_hub.py and benchmarks/hub_memory.py (`make bench`), so both start the same hub:
-configurable-http-proxy (npm), SharedPasswordAuthenticator, SimpleLocalProcessSpawner with homes
-under a temporary folder, single-user servers = JupyterLab from this venv with nbgitpuller.
+configurable-http-proxy (npm), SharedPasswordAuthenticator (or ltiauthenticator's LTI 1.1
+authenticator with `lti=`), SimpleLocalProcessSpawner with homes under a temporary folder,
+single-user servers = JupyterLab with nbgitpuller, from this venv or, with `server_env=`, from the
+hub image's environment (tests/imagekit.py: the package at <root>/srv/one-voice-1958, homes apart).
 
 `Student` drives the hub over HTTP as a browser would: the login form with its `_xsrf` field, the
 hub's "server starting" progress stream, nbgitpuller's status page and the event stream its script
@@ -35,7 +37,7 @@ import websocket
 
 from tests.helpers import free_port, root_flag
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO
 VENV_BIN = Path(sys.executable).parent
 LAB_OVERRIDES = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
 REMOTE_NAME = "one-voice-1958.git"  # the clone folder on the hub is "one-voice-1958"
@@ -60,6 +62,17 @@ def bare_remote(folder: Path) -> Path:
     return target
 
 
+def printed_lti_links(hub_url: str, repo_url: str, lesson: str) -> tuple[str, str]:
+    """(launch URL, custom parameter) exactly as `one-voice links --hub ... --lti` prints them."""
+    out = subprocess.run([str(VENV_BIN / "one-voice"), "links", "--hub", hub_url, "--repo", repo_url, "--lesson", lesson,
+                          "--lti"], check=True, capture_output=True, text=True, timeout=60).stdout
+    launch = [line.strip() for line in out.splitlines() if line.strip().startswith(f"{hub_url}/hub/lti/launch?")]
+    custom = [line.strip() for line in out.splitlines() if line.strip().startswith("next=/hub/user-redirect/git-pull?")]
+    if len(launch) != 1 or len(custom) != 1:
+        raise HubError(f"`one-voice links --lti` printed no single launch URL and custom parameter:\n{out}")
+    return launch[0], custom[0]
+
+
 def printed_hub_link(hub_url: str, repo_url: str, lesson: str) -> str:
     """The nbgitpuller link exactly as `one-voice links --hub ... --repo ... --lesson ...` prints it."""
     out = subprocess.run([str(VENV_BIN / "one-voice"), "links", "--hub", hub_url, "--repo", repo_url, "--lesson", lesson],
@@ -70,7 +83,28 @@ def printed_hub_link(hub_url: str, repo_url: str, lesson: str) -> str:
     return found[0]
 
 
-def _config(state: Path, users: list[str], ports: dict[str, int], proxy: str) -> str:
+@dataclass(frozen=True)
+class LTI:
+    """An LMS's LTI 1.1 consumer key and shared secret (LTI11Authenticator.consumers)."""
+    key: str
+    secret: str
+
+
+def _auth_config(users: list[str], lti: LTI | None) -> list[str]:
+    q = json.dumps
+    if lti is None:
+        return ["c.JupyterHub.authenticator_class = 'jupyterhub.authenticators.shared.SharedPasswordAuthenticator'",
+                "c.SharedPasswordAuthenticator.user_password = os.environ['ONE_VOICE_HUB_PASSWORD']",
+                f"c.Authenticator.allowed_users = set({q(users)})"]
+    # As in docs/deploying-on-a-hub.md: the LMS's user_id is the hub username.
+    return ["c.JupyterHub.authenticator_class = 'ltiauthenticator.lti11.auth.LTI11Authenticator'",
+            f"c.LTI11Authenticator.consumers = {{{q(lti.key)}: os.environ['ONE_VOICE_LTI_SECRET']}}",
+            "c.LTI11Authenticator.username_key = 'user_id'",
+            f"c.Authenticator.allowed_users = set({q(users)})"]
+
+
+def _config(state: Path, users: list[str], ports: dict[str, int], proxy: str, server_bin: Path = VENV_BIN,
+            lti: LTI | None = None) -> str:
     q = json.dumps
     return "\n".join([
         "c = get_config()  # noqa: F821",
@@ -87,12 +121,13 @@ def _config(state: Path, users: list[str], ports: dict[str, int], proxy: str) ->
         f"c.JupyterHub.pid_file = {q(str(state / 'jupyterhub.pid'))}",
         "c.JupyterHub.cleanup_servers = True",
         "c.JupyterHub.cleanup_proxy = True",
-        "c.JupyterHub.authenticator_class = 'jupyterhub.authenticators.shared.SharedPasswordAuthenticator'",
-        "c.SharedPasswordAuthenticator.user_password = os.environ['ONE_VOICE_HUB_PASSWORD']",
-        f"c.Authenticator.allowed_users = set({q(users)})",
+        *_auth_config(users, lti),
         "c.JupyterHub.spawner_class = 'jupyterhub.spawner.SimpleLocalProcessSpawner'",
         f"c.SimpleLocalProcessSpawner.home_dir_template = {q(str(state / 'home' / '{username}'))}",
-        f"c.Spawner.cmd = [{q(str(VENV_BIN / 'jupyterhub-singleuser'))}]",
+        f"c.Spawner.cmd = [{q(str(server_bin / 'jupyterhub-singleuser'))}]",
+        # The server's environment first on PATH (a container's PATH), and none of the test venv's variables.
+        f"c.Spawner.environment = {{'PATH': {q(str(server_bin) + os.pathsep)} + os.environ.get('PATH', '')}}",
+        "c.Spawner.env_keep = ['PATH', 'LANG', 'LC_ALL']",
         f"c.Spawner.args = {q(root_flag())}",
         "c.Spawner.ip = '127.0.0.1'",
         "c.Spawner.default_url = '/lab'",
@@ -110,6 +145,7 @@ class Hub:
     process: subprocess.Popen
     password: str
     log_path: Path
+    lti: LTI | None = None
 
     def home(self, user: str) -> Path:
         return self.state / "home" / user
@@ -172,8 +208,13 @@ def _alive(process: psutil.Process) -> bool:
 
 
 @contextmanager
-def running_hub(state: Path, users: list[str], timeout: float = 90) -> Iterator[Hub]:
-    """Start JupyterHub from this venv on free 127.0.0.1 ports; always shut it down."""
+def running_hub(state: Path, users: list[str], timeout: float = 90, server_env: Path | None = None,
+                lti: bool = False) -> Iterator[Hub]:
+    """Start JupyterHub from this venv on free 127.0.0.1 ports; always shut it down.
+
+    server_env: the environment (a prefix with bin/) the single-user servers run from; default this venv.
+    lti: log students in through ltiauthenticator's LTI 1.1 launch instead of a shared password.
+    """
     proxy = proxy_command()
     if proxy is None:
         raise HubError("configurable-http-proxy is not on PATH: npm install -g configurable-http-proxy")
@@ -183,17 +224,19 @@ def running_hub(state: Path, users: list[str], timeout: float = 90) -> Iterator[
         chosen.add(free_port())
     ports = dict(zip(("public", "hub", "proxy_api"), sorted(chosen)))
     config = state / "jupyterhub_config.py"
-    config.write_text(_config(state, users, ports, proxy), encoding="utf-8")
+    consumer = LTI(key="one-voice-lms", secret=secrets.token_hex(16)) if lti else None
+    server_bin = Path(server_env) / "bin" if server_env else VENV_BIN
+    config.write_text(_config(state, users, ports, proxy, server_bin, consumer), encoding="utf-8")
     password = secrets.token_urlsafe(12)
     env = {**os.environ, "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(32), "JPY_COOKIE_SECRET": secrets.token_hex(32),
-           "ONE_VOICE_HUB_PASSWORD": password}
+           "ONE_VOICE_HUB_PASSWORD": password, "ONE_VOICE_LTI_SECRET": consumer.secret if consumer else ""}
     env.pop("ONE_VOICE_PROGRESS", None)
     log_path = state / "jupyterhub.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen([str(VENV_BIN / "jupyterhub"), "-f", str(config)], cwd=state, env=env,
                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     hub = Hub(url=f"http://127.0.0.1:{ports['public']}", state=state, process=process, password=password,
-              log_path=log_path)
+              log_path=log_path, lti=consumer)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -239,6 +282,32 @@ class Student:
             raise HubError(f"{self.name} could not log in ({page.status_code} at {page.url})")
         return self.wait_for_server(page, timeout)
 
+    def lti_launch(self, launch_url: str, custom_next: str | None = None, timeout: float = 180) -> requests.Response:
+        """What the LMS makes the student's browser do: POST an OAuth 1.0a-signed LTI 1.1 launch to launch_url.
+
+        The form carries the LTI 1.1 required fields, the LMS's user_id (= this student's name) and, if given,
+        `custom_next` (an LMS custom parameter `next=...`). Signed here with oauthlib (HMAC-SHA1, body signature)
+        with the hub's consumer secret, as the LMS signs it. Returns the page the student ends on.
+        """
+        from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1, SIGNATURE_TYPE_BODY, Client
+
+        if self.hub.lti is None:
+            raise HubError("this hub was not started with lti=True")
+        form = {"lti_message_type": "basic-lti-launch-request", "lti_version": "LTI-1p0",
+                "resource_link_id": "one-voice-1958-lesson", "resource_link_title": "One Voice, 1958",
+                "context_id": "history-101", "roles": "Learner", "user_id": self.name,
+                "lis_person_name_full": f"Student {self.name}"}
+        if custom_next is not None:
+            form["custom_next"] = custom_next
+        client = Client(self.hub.lti.key, client_secret=self.hub.lti.secret, signature_method=SIGNATURE_HMAC_SHA1,
+                        signature_type=SIGNATURE_TYPE_BODY)
+        uri, headers, body = client.sign(launch_url, http_method="POST", body=form,
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        page = self.session.post(uri, data=body, headers=headers, timeout=HTTP_TIMEOUT)
+        if page.status_code >= 400:
+            raise HubError(f"LTI launch refused ({page.status_code} at {page.url}): {page.text[:300]}")
+        return page
+
     def wait_for_server(self, page: requests.Response, timeout: float = 180) -> requests.Response:
         """On the hub's "server is starting" page, read its progress stream (as its script does), then reload."""
         deadline = time.monotonic() + timeout
@@ -261,12 +330,13 @@ class Student:
         return page
 
     # -- nbgitpuller -------------------------------------------------------------------------------
-    def follow_link(self, link: str, timeout: float = 180) -> dict:
+    def follow_link(self, link: str, timeout: float = 180, page: requests.Response | None = None) -> dict:
         """Open an nbgitpuller link: its status page, the pull's event stream, then the page it sends you to.
 
+        `page`: the response a link already led to (e.g. an LTI launch's redirect), instead of fetching `link`.
         Returns {"events": [...], "landed": final URL, "status": its HTTP status}.
         """
-        page = self.wait_for_server(self.session.get(link, timeout=HTTP_TIMEOUT), timeout)
+        page = self.wait_for_server(page if page is not None else self.session.get(link, timeout=HTTP_TIMEOUT), timeout)
         data = {k: unquote(html.unescape(v)) for k, v in re.findall(r'data-([a-z-]+)="([^"]*)"', page.text)}
         if "repo" not in data or "base-url" not in data:
             raise HubError(f"{link} did not show nbgitpuller's status page (landed on {page.url})")
@@ -331,13 +401,23 @@ class Student:
             raise HubError(f"opening {path} failed: {response.status_code} {response.text[:500]}")
         return response.json()
 
+    def run_code(self, session: dict, code: str) -> str:
+        """Run one piece of code in the session's kernel; what it printed (raises HubError if it failed)."""
+        out: list[str] = []
+        errors = self.run_all(session, {"cells": [{"cell_type": "code", "source": code}]}, stdout=out)
+        if errors:
+            raise HubError(f"{code!r} failed in {self.name}'s kernel: {errors}")
+        return "".join(out)
+
     def close_notebook(self, session: dict) -> None:
         self.api("DELETE", f"api/sessions/{session['id']}")
 
-    def run_all(self, session: dict, notebook: dict, cell_timeout: float = 180) -> list[dict]:
+    def run_all(self, session: dict, notebook: dict, cell_timeout: float = 180, stdout: list[str] | None = None
+                ) -> list[dict]:
         """Run every code cell in the session's kernel over its websocket, as "Run All" does.
 
-        Returns the errors (`error` messages and failed replies), one dict per failing cell.
+        Returns the errors (`error` messages and failed replies), one dict per failing cell; the cells'
+        printed text is appended to `stdout` if a list is given.
         """
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies
                            if self.prefix.startswith(c.path.rstrip("/") + "/") or c.path == "/")
@@ -369,7 +449,9 @@ class Student:
                     if msg.get("parent_header", {}).get("msg_id") != msg_id:
                         continue
                     kind = msg["header"]["msg_type"]
-                    if kind == "error":
+                    if kind == "stream" and stdout is not None and msg["content"].get("name") == "stdout":
+                        stdout.append(msg["content"]["text"])
+                    elif kind == "error":
                         errors.append({"cell": index, "ename": msg["content"]["ename"], "evalue": msg["content"]["evalue"]})
                     elif kind == "execute_reply":
                         replied = True

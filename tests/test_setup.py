@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
-import venv
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
+from tests import imagekit
 from course.catalog import MAP_END, MAP_START, lessons, replace_course_map
 from tests.helpers import free_port, root_flag, wait_for_json
 
@@ -47,38 +48,76 @@ def test_make_lab_serves_the_start_notebook():
         server.wait(timeout=30)
 
 
+@pytest.fixture(scope="module")
+def image(tmp_path_factory) -> imagekit.Image:
+    """The hub image's files (tests/imagekit.py): repository at <root>/srv/one-voice-1958, env from binder/ alone."""
+    return imagekit.shared_image(tmp_path_factory)
+
+
 @pytest.mark.slow
-def test_binder_environment_runs_the_notebooks(tmp_path):
-    """A brand-new venv from binder/requirements.txt alone runs every notebook under strict nbval."""
-    env_dir = tmp_path / "binder-venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    python = env_dir / "bin" / "python"
-    install = subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", "binder/requirements.txt"],
-                             cwd=REPO, capture_output=True, text=True, timeout=900)
-    assert install.returncode == 0, install.stderr[-3000:]
+def test_hub_image_runs_every_lesson_with_an_empty_separate_home(image):
+    """The image layout of the guide (repo2docker --target-repo-dir /srv/one-voice-1958), a home volume mounted
+    over HOME, the lessons cloned into it: every lesson passes strict nbval from the student's copy."""
+    assert image.home not in image.repo_dir.parents and image.repo_dir != image.home
     # The extension the widgets need must be there and enabled.
-    listing = subprocess.run([str(env_dir / "bin" / "jupyter"), "labextension", "list"],
-                             capture_output=True, text=True, timeout=120)
+    listing = image.run([str(image.bin / "jupyter"), "labextension", "list"], cwd=image.repo_dir, timeout=120)
     text = listing.stdout + listing.stderr
     line = next((l for l in text.splitlines() if "@jupyter-widgets/jupyterlab-manager" in l), "")
     assert "enabled" in line and "OK" in line, text
-    # nbval is the test harness, not part of what Binder installs.
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "pytest", "nbval"], check=True, timeout=600,
-                   capture_output=True)
-    run = subprocess.run([str(python), "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=", "--nbval",
-                          "--nbval-sanitize-with", "tests/sanitize.cfg", "notebooks/"],
-                         cwd=REPO, capture_output=True, text=True, timeout=1200,
-                         env={**os.environ, "ONE_VOICE_PROGRESS": str(tmp_path / "progress.json")})
-    assert run.returncode == 0, run.stdout[-5000:]
-    assert " passed" in run.stdout.splitlines()[-1]
+    clone = imagekit.student_home(image)
+    assert sorted(p.name for p in image.home.iterdir()) == [imagekit.FOLDER]  # nothing else in the volume
+    # A lesson's kernel (cwd = the lesson's folder) imports the package and reads data/ from the image, not HOME.
+    where = imagekit.course_location(image, clone / "notebooks")
+    assert where.returncode == 0, where.stderr[-2000:]
+    module, data = where.stdout.split()
+    assert Path(module).is_relative_to(image.repo_dir) and Path(data) == image.repo_dir / "data", where.stdout
+    run = imagekit.run_lessons(image, clone)
+    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-2000:]
+    summary = run.stdout.strip().splitlines()[-1]
+    assert " passed" in summary and "failed" not in summary and "error" not in summary, summary
+    print(f"{len(list((clone / 'notebooks').glob('[0-9][0-9]-*.ipynb')))} lessons: {summary}")
+
+
+@pytest.mark.slow
+def test_old_layout_with_the_package_in_home_fails_under_a_home_volume(image, tmp_path):
+    """repo2docker's default REPO_DIR=${HOME}: fine without a volume (mybinder.org), ModuleNotFoundError with one."""
+    old = imagekit.build(tmp_path, "home", env=image.env)  # same environment, `-e .` reinstalled from HOME
+    try:
+        assert old.repo_dir == old.home
+        without_volume = imagekit.run_lessons(old, old.repo_dir, ["00-start-here"], timeout=600)
+        assert without_volume.returncode == 0, without_volume.stdout[-3000:]
+        clone = imagekit.student_home(old)
+        with_volume = imagekit.run_lessons(old, clone, ["00-start-here"], timeout=600)
+        assert with_volume.returncode != 0, with_volume.stdout[-3000:]
+        shown = re.sub(r"\x1b\[[0-9;]*m", "", with_volume.stdout)  # nbval colours the tracebacks
+        assert "ModuleNotFoundError: No module named 'course'" in shown, shown[-3000:]
+        print("old layout under a home volume:", shown.strip().splitlines()[-1])
+    finally:
+        imagekit.reinstall(image)
+    assert Path(imagekit.course_location(image, image.root).stdout.split()[0]).is_relative_to(image.repo_dir)
+
+
+def test_binder_pins_the_jupyterhub_the_tests_run():
+    """The image's jupyterhub-singleuser is the version the hub tests ran (and must match the hub's major version)."""
+    pins = dict(line.split("==", 1) for line in (REPO / "binder" / "requirements.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    assert pins.get("jupyterhub") == metadata.version("jupyterhub"), \
+        f"binder/requirements.txt pins jupyterhub=={pins.get('jupyterhub')}; the tests run {metadata.version('jupyterhub')}"
 
 
 @pytest.mark.slow
 def test_repo2docker_accepts_the_repository():
+    """The guide's build command parses, and its Dockerfile has the steps tests/imagekit.py reproduces."""
     repo2docker = Path(sys.executable).with_name("repo2docker")
-    result = subprocess.run([str(repo2docker), "--no-build", "--debug", "."], cwd=REPO,
+    result = subprocess.run([str(repo2docker), "--no-build", "--debug", "--target-repo-dir", "/srv/one-voice-1958",
+                             "--user-name", "jovyan", "--user-id", "1000", "."], cwd=REPO,
                             capture_output=True, text=True, timeout=300)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
-    assert "FROM " in output and "binder/requirements.txt" in output
-    assert "binder/postBuild" in output or "postBuild" in output
+    assert "FROM " in output
+    for step in ("ARG REPO_DIR=${HOME}", "WORKDIR ${REPO_DIR}", "COPY --chown=1000:1000 src/ ${REPO_DIR}/",
+                 'pip install --no-cache-dir -r "binder/requirements.txt"', "RUN ./binder/postBuild",
+                 "ENV NB_PYTHON_PREFIX=${CONDA_DIR}/envs/notebook"):
+        assert step in output, f"repo2docker's Dockerfile no longer has {step!r}: update tests/imagekit.py"
+    guide = (REPO / "docs" / "deploying-on-a-hub.md").read_text(encoding="utf-8")
+    assert "--target-repo-dir /srv/one-voice-1958" in guide

@@ -11,13 +11,23 @@ Pure functions, no network. The formats follow the tools' own documentation:
   and so must start with the clone's folder; `targetPath` names that folder. nbgitpuller's own
   default folder is the URL's last part *including* a `.git` suffix, so the link always says
   `targetPath` explicitly: the folder and the path that opens in it cannot disagree.
+  nbgitpuller 1.3 needs a *branch*: with a tag the first click clones, but every later click runs
+  `git diff ..origin/<tag>`, which fails (nbgitpuller issue #361), so `hub_branch_problem` refuses
+  tags, commit ids and `refs/...` names for the hub link, using only refs already on disk.
+- LTI 1.1 (ltiauthenticator): the LMS posts a signed launch to `<hub>/hub/lti/launch`; the hub
+  logs the student in and redirects to the body's `custom_next` (an LMS sends a custom parameter
+  `next=...` as `custom_next`), else to JupyterHub's own `next` query argument. `lti_launch_url`
+  puts the git-pull link (hub-relative) in the launch URL's query as `next`, which every LMS keeps
+  in the URL it posts to, and `lti_custom_parameter` gives the same link as the custom parameter.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
 
 from course.i18n import t
 
@@ -116,3 +126,71 @@ def make_links(repo_url: str, slug: str, branch: str | None = None, hub: str | N
     return Links(binder=binder, badge=binder_badge(binder),
                  hub=nbgitpuller_url(hub, repo_url, slug, branch) if hub else None,
                  lesson_path=lesson_path(slug))
+
+
+_COMMIT = re.compile(r"^[0-9a-fA-F]{7,40}$")
+
+
+@dataclass(frozen=True)
+class Refs:
+    """Branch and tag names a local git repository knows (its own branches and remote-tracking ones)."""
+    where: str
+    branches: frozenset[str]
+    tags: frozenset[str]
+
+
+def local_refs(path: Path | str) -> Refs | None:
+    """The refs of the git repository at path (read from disk, nothing fetched); None if it is not one."""
+    try:
+        out = subprocess.run(["git", "-C", str(path), "for-each-ref", "--format=%(refname)",
+                              "refs/heads", "refs/remotes", "refs/tags"],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    branches, tags = set(), set()
+    for ref in out.stdout.split():
+        if ref.startswith("refs/heads/"):
+            branches.add(ref[len("refs/heads/"):])
+        elif ref.startswith("refs/remotes/"):
+            name = ref[len("refs/remotes/"):].split("/", 1)
+            if len(name) == 2 and name[1] != "HEAD":
+                branches.add(name[1])
+        elif ref.startswith("refs/tags/"):
+            tags.add(ref[len("refs/tags/"):])
+    return Refs(str(path), frozenset(branches), frozenset(tags))
+
+
+def hub_branch_problem(branch: str, known: list[Refs]) -> str | None:
+    """Why `branch` cannot go in an nbgitpuller link (a message), or None if it can.
+
+    Refused: `refs/...` names, a tag of any repository in `known` that is not also a branch there,
+    and what looks like a commit id unless a known repository has a branch of that name.
+    """
+    suggestion = "term-" + re.sub(r"[^A-Za-z0-9._-]+", "-", branch.rsplit("/", 1)[-1]).strip("-.")
+    if branch.startswith("refs/"):
+        return t("links.ref_path_for_hub", ref=branch, name=branch.split("/", 2)[-1])
+    for refs in known:
+        if branch in refs.tags and branch not in refs.branches:
+            return t("links.tag_for_hub", ref=branch, where=refs.where, branch=suggestion)
+    if _COMMIT.match(branch) and not any(branch in refs.branches for refs in known):
+        return t("links.commit_for_hub", ref=branch, branch="term-" + branch[:7])
+    return None
+
+
+def lti_next(hub_link: str) -> str:
+    """The git-pull link relative to the hub's host (what JupyterHub accepts as a `next` URL)."""
+    parts = urlsplit(hub_link)
+    return f"{parts.path}?{parts.query}"
+
+
+def lti_launch_url(hub: str, hub_link: str) -> str:
+    """The LTI 1.1 launch URL that logs the student in and then follows the git-pull link."""
+    base = hub.strip().rstrip("/")
+    return f"{base}/hub/lti/launch?{urlencode({'next': lti_next(hub_link)}, quote_via=quote)}"
+
+
+def lti_custom_parameter(hub_link: str) -> str:
+    """The same link as an LMS custom parameter (sent to the hub as `custom_next`)."""
+    return f"next={lti_next(hub_link)}"
