@@ -178,3 +178,19 @@ def test_an_unwritable_progress_file_still_grades_and_says_so(tmp_path, monkeypa
 def test_an_unknown_question_id_is_explained(progress_file):
     with pytest.raises(KeyError, match="no self-check question 'start-typo'"):
         self_check("start-typo")
+
+
+def test_the_restored_time_is_local_and_written_for_the_language(monkeypatch):
+    """Saved times are UTC; the student reads them in their time zone, as their language writes dates (Babel)."""
+    import time
+
+    from course.coursework.selfcheck_widget import _local_time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert _local_time("1958-10-26T08:30:00+00:00") == "26 Oct 1958, 16:30:00"
+        assert _local_time("not a time") == "not a time"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
