@@ -13,7 +13,7 @@ Every lesson that exists (`notebooks/NN-*.ipynb`) is executed with nbclient in f
 
 The fast tests check the static side: no network code, HTML escaped in every renderer, no answer
 keys in the student edition, course configs confined to their folder, a broken self-check bank named.
-A corrupted progress file is covered by test_progress.py, a damaged CSV by test_data_damage.py.
+A corrupted progress file is covered by tests/coursework/test_progress.py, a damaged CSV by test_data_damage.py.
 """
 
 from __future__ import annotations
@@ -826,9 +826,11 @@ def test_a_course_config_may_name_its_own_lessons(tmp_path):
 
 @pytest.mark.parametrize("damage, expected", [
     (lambda bank: bank[0].update(answer="Somebody else"),
-     ["question 'start-paper-author'", "key 'answer'", "not one of the options", "Fix:"]),
-    (lambda bank: bank[1].pop("explain"), ["question 'start-cpv-last-troops'", "key 'explain'", "missing", "Fix:"]),
-    (lambda bank: bank[2].update(kind="essay"), ["question 'start-order-events'", "key 'kind'", "'essay'", "Fix:"]),
+     ["question 'start-paper-author', key [0].answer:", '"Somebody else" is not one of the options', "Fix:"]),
+    (lambda bank: bank[1].pop("explain"),
+     ["question 'start-cpv-last-troops', key [1].explain:", '"explain" is missing', "Fix: add it"]),
+    (lambda bank: bank[2].update(kind="essay"),
+     ["question 'start-order-events', key [2].kind:", '"essay" is not allowed', "Fix: use one of: multiple_choice"]),
     ("[{\"id\": \"start-paper-author\",}]", ["not valid JSON", "line 1", "Fix:"]),
 ], ids=["answer-not-an-option", "missing-key", "unknown-kind", "invalid-json"])
 def test_a_broken_selfcheck_bank_gives_one_clear_message(tmp_path, monkeypatch, damage, expected):

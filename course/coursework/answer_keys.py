@@ -112,7 +112,7 @@ def checked_key(nb, notebook: Path, key_file: Path) -> dict[str, dict[str, str]]
 def points_label(points: float) -> str:
     """'1 point', '2 points', '1.5 points' in the student's language (for the editions' exercise headings)."""
     count = int(points) if float(points).is_integer() else 2  # a fraction takes the plural form
-    return ngettext("{points} point", "{points} points", count, points=f"{points:g}")
+    return ngettext("{points} point", "{points} points", count, points=format(points, "g"))
 
 
 def orphan_keys(notebooks: Path) -> list[Path]:

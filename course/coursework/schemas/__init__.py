@@ -131,7 +131,8 @@ def invalid_file(error, file: Path | str) -> InvalidFile:
         names = [value] if in_names else _extra_keys(value, error.schema)
         allowed = limit if in_names and keyword == "enum" else list(subschema.get("properties", {}))
         name = names[0] if names else "?"
-        problem = _('the key "{name}" is not known here (a typo?).', name=name)
+        problem = (_('the key "{name}" does not have the right form.', name=name) if in_names and keyword != "enum"
+                   else _('the key "{name}" is not known here (a typo?).', name=name))
         fix = (_("use only these keys here: {keys}.", keys=", ".join(allowed)) if allowed
                else _("rename the key, or remove it."))
         fix = _fix(subschema, keyword) or fix
