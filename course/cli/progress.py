@@ -9,15 +9,14 @@ import argparse
 import csv
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from course.coursework import selfchecks as checks
-from course.coursework import progress
-from course.i18n import _, ngettext
 from course import settings
+from course.coursework import progress
+from course.coursework import selfchecks as checks
+from course.i18n import _, ngettext
 
 OTHER = ""  # lesson key for attempts at questions the bank does not know
 CSV_COLUMNS = ("lesson", "question", "attempts", "correct", "latest_answer", "latest_time")

@@ -13,9 +13,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from course.coursework import selfchecks as checks
-from course.coursework import progress
 from course import i18n
+from course.coursework import progress
+from course.coursework import selfchecks as checks
 from course.display.templating import render
 from course.i18n import _
 

@@ -11,8 +11,15 @@ from pathlib import Path
 import pytest
 
 from course.coursework import schemas
-from course.coursework.answer_keys import (FIELDS, SCHEMA, AnswerKeyError, AnswerKeyFileError, keys_dir, load_key,
-                                           points_label)
+from course.coursework.answer_keys import (
+    FIELDS,
+    SCHEMA,
+    AnswerKeyError,
+    AnswerKeyFileError,
+    keys_dir,
+    load_key,
+    points_label,
+)
 
 
 def write(tmp_path: Path, content) -> Path:

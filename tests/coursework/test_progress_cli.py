@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from course.coursework import progress
 from course.cli.main import main
+from course.coursework import progress
 
 
 @pytest.fixture

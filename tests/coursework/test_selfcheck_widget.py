@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from course.coursework import selfchecks as checks
 from course.coursework import progress
+from course.coursework import selfchecks as checks
 from course.coursework.selfcheck_widget import self_check
 
 
