@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from course.coursework import schemas
 from course.i18n import _, ngettext
 
 SCHEMA = "selfcheck-bank"  # course/coursework/schemas/selfcheck-bank.schema.json: the form of a bank file
-KINDS = tuple(schemas.load_schema(SCHEMA)["$defs"]["question"]["properties"]["kind"]["enum"])
+KINDS = tuple(schemas.load_schema(SCHEMA)["definitions"]["question"]["properties"]["kind"]["enum"])
 
 
 class BankError(schemas.InvalidFile):
@@ -77,8 +78,19 @@ def load_bank(path: Path | str) -> tuple[Question, ...]:
     """Read and validate one lesson's question file; the lesson slug is the file name.
 
     The schema checks the form of every question; the few checks it cannot express follow in `_question`.
+    A file is read and checked again only when it changes (every `self_check(...)` cell loads the bank).
     """
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_bank(path, None, None)
+    return _load_bank(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_bank(path: Path, mtime_ns: int | None, size: int | None) -> tuple[Question, ...]:
+    """The questions of `path` as it was at (mtime_ns, size); errors are raised, never cached."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:

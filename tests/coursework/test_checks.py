@@ -310,3 +310,16 @@ def test_unknown_question_id_says_where_to_look(tmp_path):
     write_bank(tmp_path, "01-a", [GOOD])
     with pytest.raises(KeyError, match="no self-check question 't-nope' in course/coursework/banks/"):
         checks.get_question("t-nope", tmp_path)
+
+
+def test_an_edited_bank_is_read_again(tmp_path):
+    """Banks are cached per file version: an author's edit (good or bad) is seen by the next self_check cell."""
+    path = write_bank(tmp_path, "01-a", [GOOD])
+    assert checks.load_all(tmp_path)["t-one"].answer == "a"
+    write_bank(tmp_path, "01-a", [{**GOOD, "answer": "b"}])
+    assert checks.load_all(tmp_path)["t-one"].answer == "b"
+    write_bank(tmp_path, "01-a", [{**GOOD, "answer": "zz"}])
+    with pytest.raises(checks.BankError, match="the answer \"zz\" is not one of the options"):
+        checks.load_all(tmp_path)
+    with pytest.raises(checks.BankError):  # errors are not cached away
+        checks.load_bank(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator
 
 from course.coursework import schemas
 from course.settings import ROOT_DIR
@@ -14,10 +14,11 @@ SHIPPED = ("selfcheck-bank", "answer-key", "progress")
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_the_shipped_schemas_are_valid_draft_2020_12(name):
+def test_the_shipped_schemas_are_valid_draft_07(name):
     schema = schemas.load_schema(name)
-    Draft202012Validator.check_schema(schema)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft7Validator.check_schema(schema)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert "$id" not in json.dumps(schema), "no base URI: nothing may ever be resolved from the web"
     assert schemas.schema_path(name).parent == ROOT_DIR / "course" / "coursework" / "schemas"
 
 
@@ -120,3 +121,25 @@ def test_every_fix_in_the_shipped_schemas_is_extracted_for_translation():
     assert len(wanted) >= 10
     assert wanted <= found, sorted(wanted - found)
     assert "the list needs at least {n} entry." in {m[0] if isinstance(m, tuple) else m for m in found}
+
+
+def test_a_valid_file_is_confirmed_without_importing_jsonschema():
+    """jsonschema costs a kernel seconds and ~27 MB at import; a lesson whose files are valid never pays it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom course.coursework import selfchecks, progress, answer_keys\n"
+            "selfchecks.load_all()\nanswer_keys.load_key(answer_keys.bundled_key('08-one-voice-different-intentions'))\n"
+            "print('jsonschema' in sys.modules)\n"
+            "selfchecks.schemas.validate([], 'progress', 'p.json')\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert result.stdout.strip() == "False", result.stderr
+    assert "p.json: the value [] is not an object in curly brackets." in result.stderr  # then it explains
+
+
+def test_jsonschema_has_the_last_word(monkeypatch):
+    """If the fast check ever rejects what jsonschema accepts, the file is valid (no empty message)."""
+    monkeypatch.setattr(schemas, "_quickly_valid", lambda instance, schema: False)
+    schemas.validate({"name": "Mao", "born": 1893}, PERSON, "people.json")
+    with pytest.raises(schemas.InvalidFile, match="key born"):
+        schemas.validate({"name": "Mao", "born": 1700}, PERSON, "people.json")

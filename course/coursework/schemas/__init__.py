@@ -1,11 +1,16 @@
 """JSON Schemas of the course's hand-edited files, and one clear message when a file breaks one.
 
-The schemas ship here as `<name>.schema.json` (draft 2020-12): `selfcheck-bank` (a lesson's
+The schemas ship here as `<name>.schema.json` (draft-07): `selfcheck-bank` (a lesson's
 self-check questions), `answer-key` (a lesson's nbgrader answer key) and `progress` (a student's
 saved self-check answers). `validate(instance, schema, file)` raises `InvalidFile` with ONE
 message that names the file, the place as a JSON path (`[3].answer`, `attempts[0].correct`), the
 value and the fix, chosen with `jsonschema.exceptions.best_match`. Any room can use it with its
 own schema: pass a name from this folder, a path to a schema file, or the schema itself.
+
+A valid file is confirmed by `fastjsonschema` (installed with nbformat), which imports in
+milliseconds; `jsonschema` is imported only to explain a failure. Importing jsonschema costs a
+lesson kernel several seconds and about 27 MB (its format checkers build grammars at import), too
+much for every `self_check(...)` cell. Draft-07 is the newest draft both libraries implement.
 
 A schema may say how to fix a failure of one of its subschemas with an `"x-fix"` annotation: a
 sentence, or an object mapping a keyword (`"type"`, `"pattern"`, ...) to a sentence. Fixes are
@@ -94,28 +99,62 @@ def load_schema(schema: str | Path | Mapping) -> Mapping:
 
 @lru_cache(maxsize=None)
 def _validator(path: Path):
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft7Validator
 
     schema = _load(path)
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema)
 
 
 def validator(schema: str | Path | Mapping):
-    from jsonschema import Draft202012Validator
+    """The jsonschema validator (draft-07) that explains what is wrong."""
+    from jsonschema import Draft7Validator
 
     if isinstance(schema, Mapping):
-        return Draft202012Validator(schema)
+        return Draft7Validator(schema)
     return _validator(Path(schema) if isinstance(schema, Path) else schema_path(schema))
 
 
 def validate(instance: Any, schema: str | Path | Mapping, file: Path | str) -> None:
     """Raise `InvalidFile` with one message (the best match among the schema's errors) if `instance` breaks `schema`."""
+    if _quickly_valid(instance, schema):
+        return
     from jsonschema.exceptions import best_match
 
     error = best_match(validator(schema).iter_errors(instance))
     if error is not None:
         raise invalid_file(error, file) from None
+
+
+def _quickly_valid(instance: Any, schema: str | Path | Mapping) -> bool:
+    """True if fastjsonschema accepts `instance`; False if it rejects it (or is not installed): then ask jsonschema."""
+    try:
+        import fastjsonschema
+    except ImportError:
+        return False
+    if isinstance(schema, Mapping):
+        check = _compiled_text(json.dumps(schema, sort_keys=True))
+    else:
+        check = _compiled_file(Path(schema) if isinstance(schema, Path) else schema_path(schema))
+    try:
+        check(instance)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def _compiled_file(path: Path):
+    import fastjsonschema
+
+    return fastjsonschema.compile(_load(path))
+
+
+@lru_cache(maxsize=16)
+def _compiled_text(schema_text: str):
+    import fastjsonschema
+
+    return fastjsonschema.compile(json.loads(schema_text))
 
 
 def invalid_file(error, file: Path | str) -> InvalidFile:
