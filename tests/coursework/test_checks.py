@@ -238,7 +238,7 @@ def test_the_optional_skill_is_kept(tmp_path):
 @pytest.mark.parametrize("kind, fields, key, words", [
     ("ordering", {"items": ["a", "b"], "answer": ["a", "c"]}, "[0].answer", "the answer must list exactly the items"),
     ("numeric", {"answer": "290000"}, "[0].answer", 'the value "290000" is not a number.'),
-    ("numeric", {"answer": 1, "tolerance": -1}, "[0].tolerance", "the value -1 is out of range"),
+    ("numeric", {"answer": 1, "tolerance": -1}, "[0].tolerance", "the value -1 is less than 0, the smallest allowed."),
     ("numeric", {"answer": float("nan")}, "[0].answer", "the value NaN is not a finite number."),
     ("matching", {"pairs": [["a", "1"], ["a", "2"]]}, "[0].pairs", 'the left-hand text "a" is paired twice.'),
     ("matching", {"pairs": [["a", "1", "x"], ["b", "2"]]}, "[0].pairs[0]", "the list may have at most 2 entries."),

@@ -48,8 +48,8 @@ PERSON = {
     ({"born": 1893}, 'people.json, key name: the key "name" is missing. Fix: add it: this entry needs the keys name, born.'),
     ({"name": 7, "born": 1893}, "people.json, key name: the value 7 is not text in quotation marks. "
                                 "Fix: write the name in quotation marks."),
-    ({"name": "Mao", "born": 1700}, "people.json, key born: the value 1700 is out of range (minimum 1800). "
-                                    "Fix: use a value in range."),
+    ({"name": "Mao", "born": 1700}, "people.json, key born: the value 1700 is less than 1800, the smallest allowed. "
+                                    "Fix: use a value within the allowed range."),
     ({"name": "Mao", "born": "1893"}, 'people.json, key born: the value "1893" is not a whole number. '
                                       "Fix: write a whole number here."),
     ({"name": "Mao", "born": 1893, "role": "king"}, 'people.json, key role: the value "king" is not allowed here. '
@@ -89,7 +89,7 @@ def test_a_valid_instance_passes_and_a_schema_file_may_be_given_by_path(tmp_path
     schemas.validate({"name": "Mao", "born": 1893}, PERSON, "people.json")
     path = tmp_path / "person.schema.json"
     path.write_text(json.dumps(PERSON), encoding="utf-8")
-    with pytest.raises(schemas.InvalidFile, match="key born: the value 1700 is out of range"):
+    with pytest.raises(schemas.InvalidFile, match="key born: the value 1700 is less than 1800"):
         schemas.validate({"name": "Mao", "born": 1700}, path, "people.json")
 
 

@@ -116,7 +116,12 @@ def validator(schema: str | Path | Mapping):
 
 
 def validate(instance: Any, schema: str | Path | Mapping, file: Path | str) -> None:
-    """Raise `InvalidFile` with one message (the best match among the schema's errors) if `instance` breaks `schema`."""
+    """Raise `InvalidFile` with one message (the best match among the schema's errors) if `instance` breaks `schema`.
+
+    `schema` is a name in this folder ("selfcheck-bank"), a path to a schema file, or the schema itself;
+    `file` is the path to name in the message. Catch `InvalidFile` to re-raise as your own error class
+    with its parts (`file`, `key`, `value`, `problem`, `fix`; `located()` is the message without the fix).
+    """
     if _quickly_valid(instance, schema):
         return
     from jsonschema.exceptions import best_match
@@ -198,14 +203,19 @@ def invalid_file(error, file: Path | str) -> InvalidFile:
         problem = _("the list {value} has the same entry twice (no repeats).", value=given)
         fix = _("write each entry once.")
     elif keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        problem = _("the value {value} is out of range ({keyword} {limit}).", value=given, keyword=keyword, limit=limit)
-        fix = _("use a value in range.")
+        problem = {
+            "minimum": _("the value {value} is less than {limit}, the smallest allowed.", value=given, limit=limit),
+            "exclusiveMinimum": _("the value {value} is not more than {limit}.", value=given, limit=limit),
+            "maximum": _("the value {value} is more than {limit}, the largest allowed.", value=given, limit=limit),
+            "exclusiveMaximum": _("the value {value} is not less than {limit}.", value=given, limit=limit),
+        }[keyword]
+        fix = _("use a value within the allowed range.")
     elif keyword in ("pattern", "minLength", "maxLength", "format"):
         problem = _("the value {value} does not have the right form.", value=given)
         fix = _("write it in the form the schema asks for ({keyword} {limit}).", keyword=keyword, limit=limit)
     else:  # a keyword this helper has no sentence for: jsonschema's own (English) message
         problem = error.message
-        fix = _("see the file's schema in course/coursework/schemas/.")
+        fix = _("compare the file with its schema and correct this value.")
     return InvalidFile(file, problem, _fix(subschema, keyword) or fix, key, value)
 
 
