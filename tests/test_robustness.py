@@ -13,7 +13,7 @@ Every lesson that exists (`notebooks/NN-*.ipynb`) is executed with nbclient in f
 
 The fast tests check the static side: no network code, HTML escaped in every renderer, no answer
 keys in the student edition, course configs confined to their folder, a broken self-check bank named.
-A corrupted progress file is covered by test_progress.py, a damaged CSV by test_data_damage.py.
+A corrupted progress file is covered by tests/coursework/test_progress.py, a damaged CSV by test_data_damage.py.
 """
 
 from __future__ import annotations
@@ -632,14 +632,14 @@ def _selfcheck(ev, tmp_path, monkeypatch):
     bank.mkdir()
     p = PAYLOAD
     questions = [
-        {"id": "x-mc", "kind": "multiple_choice", "prompt": p, "options": ["a" + p, "b" + p], "answer": "a" + p,
+        {"id": "x-mc", "skill": "recall", "kind": "multiple_choice", "prompt": p, "options": ["a" + p, "b" + p], "answer": "a" + p,
          "explain": "e" + p, "source_ids": ["s" + p]},
-        {"id": "x-short", "kind": "short_answer", "prompt": p, "answer": "k" + p, "explain": "e" + p,
+        {"id": "x-short", "skill": "recall", "kind": "short_answer", "prompt": p, "answer": "k" + p, "explain": "e" + p,
          "source_ids": ["s" + p]},
-        {"id": "x-num", "kind": "numeric", "prompt": p, "answer": 5, "explain": "e" + p, "source_ids": ["s" + p]},
-        {"id": "x-order", "kind": "ordering", "prompt": p, "items": ["1" + p, "2" + p], "answer": ["1" + p, "2" + p],
+        {"id": "x-num", "skill": "recall", "kind": "numeric", "prompt": p, "answer": 5, "explain": "e" + p, "source_ids": ["s" + p]},
+        {"id": "x-order", "skill": "recall", "kind": "ordering", "prompt": p, "items": ["1" + p, "2" + p], "answer": ["1" + p, "2" + p],
          "explain": "e" + p, "source_ids": ["s" + p]},
-        {"id": "x-match", "kind": "matching", "prompt": p, "pairs": [["l" + p, "r" + p], ["m" + p, "n" + p]],
+        {"id": "x-match", "skill": "recall", "kind": "matching", "prompt": p, "pairs": [["l" + p, "r" + p], ["m" + p, "n" + p]],
          "explain": "e" + p, "source_ids": ["s" + p]},
     ]
     (bank / "99-x.json").write_text(json.dumps(questions), encoding="utf-8")
@@ -828,9 +828,11 @@ def test_a_course_config_may_name_its_own_lessons(tmp_path):
 
 @pytest.mark.parametrize("damage, expected", [
     (lambda bank: bank[0].update(answer="Somebody else"),
-     ["question 'start-paper-author'", "key 'answer'", "not one of the options", "Fix:"]),
-    (lambda bank: bank[1].pop("explain"), ["question 'start-cpv-last-troops'", "key 'explain'", "missing", "Fix:"]),
-    (lambda bank: bank[2].update(kind="essay"), ["question 'start-order-events'", "key 'kind'", "'essay'", "Fix:"]),
+     ["question 'start-paper-author', key [0].answer:", '"Somebody else" is not one of the options', "Fix:"]),
+    (lambda bank: bank[1].pop("explain"),
+     ["question 'start-cpv-last-troops', key [1].explain:", '"explain" is missing', "Fix: add it"]),
+    (lambda bank: bank[2].update(kind="essay"),
+     ["question 'start-order-events', key [2].kind:", '"essay" is not allowed', "Fix: use one of: multiple_choice"]),
     ("[{\"id\": \"start-paper-author\",}]", ["not valid JSON", "line 1", "Fix:"]),
 ], ids=["answer-not-an-option", "missing-key", "unknown-kind", "invalid-json"])
 def test_a_broken_selfcheck_bank_gives_one_clear_message(tmp_path, monkeypatch, damage, expected):

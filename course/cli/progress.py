@@ -9,24 +9,27 @@ import argparse
 import csv
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from course.coursework import selfchecks as checks
-from course.coursework import progress
-from course.i18n import t
 from course import settings
+from course.coursework import progress
+from course.coursework import selfchecks as checks
+from course.i18n import _, ngettext
 
 OTHER = ""  # lesson key for attempts at questions the bank does not know
 CSV_COLUMNS = ("lesson", "question", "attempts", "correct", "latest_answer", "latest_time")
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("progress", help=t("progress.cli_help"))
-    parser.add_argument("--file", type=Path, default=None, help=t("progress.file_help"))
-    parser.add_argument("--export", type=Path, default=None, metavar="OUT.json|OUT.csv", help=t("progress.export_help"))
+    parser = commands.add_parser("progress", help=_("summarise a student's self-check answers, or write a hand-in file"))
+    parser.add_argument("--file", type=Path, default=None,
+                        help=_("the progress file (default: ONE_VOICE_PROGRESS, else ./.one-voice-progress.json, "
+                               "else notebooks/.one-voice-progress.json)"))
+    parser.add_argument("--export", type=Path, default=None, metavar="OUT.json|OUT.csv",
+                        help=_("write a hand-in file instead of the summary: OUT.json (every attempt) or OUT.csv "
+                               "(one row per question)"))
     parser.set_defaults(run=run)
 
 
@@ -64,20 +67,23 @@ def per_lesson(rows: list[dict[str, Any]], bank: dict[str, checks.Question]) -> 
 def run(args: argparse.Namespace) -> int:
     path = args.file or default_file()
     if not path.exists():
-        print(t("progress.no_file", file=path), file=sys.stderr)
+        print(_("No progress file at {file}: no self-check answers have been saved there yet. Give the path with "
+                "--file.", file=path), file=sys.stderr)
         return 1
     try:
         attempts = progress.read(path)
     except progress.ProgressFileError as error:
-        print(t("progress.unreadable", file=path, problem=error), file=sys.stderr)
+        print(_("The progress file could not be read. {problem} Nothing was changed.", problem=error), file=sys.stderr)
         return 1
     bank = checks.load_all()
     rows = per_question(attempts, bank)
     if args.export is None:
-        print(t("progress.summary_header", file=path, attempts=len(attempts)))
+        print(_("Self-check progress in {file}; saved attempts: {attempts}.", file=path, attempts=len(attempts)))
         for lesson in per_lesson(rows, bank):
-            name = lesson["lesson"] or t("progress.other_lesson")
-            print(t("progress.summary_lesson", **{**lesson, "lesson": name}))
+            name = lesson["lesson"] or _("(questions not in this collection's bank)")
+            print(ngettext("  {lesson}: {attempted} of {n} question attempted, {correct} correct (latest answer)",
+                           "  {lesson}: {attempted} of {n} questions attempted, {correct} correct (latest answer)",
+                           lesson["questions"], lesson=name, attempted=lesson["attempted"], correct=lesson["correct"]))
         return 0
     return _export(args.export, path, attempts, rows, bank)
 
@@ -102,7 +108,7 @@ def _export(out: Path, source: Path, attempts: list, rows: list, bank: dict) -> 
                 text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
                 writer.writerow({**row, "latest_answer": text})
     else:
-        print(t("progress.bad_export", file=out), file=sys.stderr)
+        print(_("Cannot export to {file}: the name must end in .json or .csv.", file=out), file=sys.stderr)
         return 2
-    print(t("progress.exported", count=len(rows), file=out))
+    print(ngettext("Wrote {n} question to {file}.", "Wrote {n} questions to {file}.", len(rows), file=out))
     return 0

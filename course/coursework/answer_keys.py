@@ -11,14 +11,21 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.i18n import t
+from course.coursework import schemas
+from course.i18n import N_, _, ngettext
 
 TEXT_STUB = "YOUR ANSWER HERE"
-FIELDS = ("solution", "hidden_tests", "rubric")
+SCHEMA = "answer-key"  # course/coursework/schemas/answer-key.schema.json: the form of a key file
+FIELDS = tuple(schemas.load_schema(SCHEMA)["additionalProperties"]["properties"])
+KIND_NAMES = {"written": N_("written-answer"), "code": N_("autograded answer"), "test": N_("autograder test")}
 
 
 class AnswerKeyError(ValueError):
     """A key and its notebook disagree; the message names the file, the grade id and the fix."""
+
+
+class AnswerKeyFileError(AnswerKeyError, schemas.InvalidFile):
+    """A key file that is not valid JSON or breaks the answer-key schema: the file, the JSON path, the problem, the fix."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +71,12 @@ def load_key(path: Path) -> dict[str, dict[str, str]]:
     except FileNotFoundError:
         return {}
     except json.JSONDecodeError as error:
-        raise AnswerKeyError(t("editions.key_not_json", file=path, detail=error)) from None
-    if not isinstance(key, dict) or not all(isinstance(v, dict) for v in key.values()):
-        raise AnswerKeyError(t("editions.key_wrong_shape", file=path))
+        raise AnswerKeyFileError(path, _("the answer key is not valid JSON ({detail}).", detail=error),
+                                 _("correct the JSON syntax.")) from None
+    try:
+        schemas.validate(key, SCHEMA, path)
+    except schemas.InvalidFile as error:
+        raise AnswerKeyFileError(error.file, error.problem, error.fix, error.key, error.value) from None
     return key
 
 
@@ -74,26 +84,35 @@ def checked_key(nb, notebook: Path, key_file: Path) -> dict[str, dict[str, str]]
     """The lesson's key, after checking that it and the notebook's nbgrader cells match one to one."""
     key = load_key(key_file)
     cells = {cell.grade_id: cell for cell in graded_cells(nb)}
-    for grade_id, entry in key.items():
+    for grade_id in key:
         if grade_id not in cells:
-            raise AnswerKeyError(t("editions.key_unknown_id", file=key_file, grade_id=grade_id, notebook=notebook,
-                                   ids=", ".join(cells) or "-"))
-        unknown = sorted(set(entry) - set(FIELDS))
-        if unknown:
-            raise AnswerKeyError(t("editions.key_unknown_field", file=key_file, grade_id=grade_id,
-                                   field=unknown[0], allowed=", ".join(FIELDS)))
+            raise AnswerKeyError(_('{file}: the answer key has an entry for grade id "{grade_id}", but {notebook} has no '
+                                   "nbgrader cell with that id (its ids: {ids}). Fix: correct the id, or remove the "
+                                   "entry if the exercise was removed.", file=key_file, grade_id=grade_id,
+                                   notebook=notebook, ids=", ".join(cells) or "-"))
     for grade_id, cell in cells.items():
         entry = key.get(grade_id)
         for field in cell.required:
             if entry is None or not isinstance(entry.get(field), str) or not entry[field].strip():
-                raise AnswerKeyError(t("editions.key_missing", notebook=notebook, grade_id=grade_id, file=key_file,
-                                       kind=t(f"editions.kind_{cell.kind}"), field=field))
+                raise AnswerKeyError(_('{notebook}: the {kind} cell "{grade_id}" has no "{field}" in {file}. Fix: add '
+                                       '"{grade_id}": {{"{field}": "..."}} to {file} (solution cells need "solution", '
+                                       'written answers also "rubric", autograder test cells "hidden_tests").',
+                                       notebook=notebook, grade_id=grade_id, file=key_file,
+                                       kind=_(KIND_NAMES[cell.kind]), field=field))
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and cell.cell_type == "markdown" and cell.source.strip() != TEXT_STUB:
-            raise AnswerKeyError(t("editions.written_not_stub", notebook=notebook, grade_id=meta["grade_id"],
-                                   stub=TEXT_STUB))
+            raise AnswerKeyError(_('{notebook}: the written-answer cell "{grade_id}" must read exactly "{stub}" in the '
+                                   "student notebook (nbgrader puts that text back when it releases the assignment). "
+                                   "Fix: set the cell's text to {stub} and put the model answer in the key's "
+                                   '"solution".', notebook=notebook, grade_id=meta["grade_id"], stub=TEXT_STUB))
     return key
+
+
+def points_label(points: float) -> str:
+    """'1 point', '2 points', '1.5 points' in the student's language (for the editions' exercise headings)."""
+    count = int(points) if float(points).is_integer() else 2  # a fraction takes the plural form
+    return ngettext("{points} point", "{points} points", count, points=format(points, "g"))
 
 
 def orphan_keys(notebooks: Path) -> list[Path]:

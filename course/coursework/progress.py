@@ -15,11 +15,13 @@ import json
 import os
 import tempfile
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from course import settings
-from course.i18n import t
+from course.coursework import schemas
+from course.i18n import _
 
 try:
     import fcntl
@@ -29,8 +31,16 @@ except ImportError:  # Windows: no advisory locks; atomic replace still prevents
 FORMAT_VERSION = 1
 
 
-class ProgressFileError(ValueError):
-    """The progress file exists but is not a readable progress file."""
+SCHEMA = "progress"  # course/coursework/schemas/progress.schema.json
+
+
+class ProgressFileError(schemas.InvalidFile):
+    """The progress file exists but is not a readable progress file: the file, the place, the problem, the fix."""
+
+    def __init__(self, file: Path | str, problem: str, key: str | None = None, value: Any = None):
+        fix = _("the lessons write this file, not people: move it aside (it still holds the saved answers) "
+                "and the next checked answer starts a fresh one.")
+        super().__init__(file, problem, fix, key, value)
 
 
 class ProgressFileWarning(UserWarning):
@@ -51,16 +61,13 @@ def read(path: Path | str) -> list[dict[str, Any]]:
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ProgressFileError(t("progress.not_text")) from None
+        raise ProgressFileError(path, _("it is not UTF-8 text.")) from None
     except json.JSONDecodeError as error:
-        raise ProgressFileError(t("progress.not_json", detail=error)) from None
-    if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
-        raise ProgressFileError(t("progress.wrong_shape", detail="no list of attempts"))
-    for attempt in data["attempts"]:
-        if not (isinstance(attempt, dict) and isinstance(attempt.get("question"), str)
-                and isinstance(attempt.get("correct"), bool) and isinstance(attempt.get("time"), str)
-                and "answer" in attempt):
-            raise ProgressFileError(t("progress.wrong_shape", detail=f"an attempt is malformed: {attempt!r:.80}"))
+        raise ProgressFileError(path, _("it is not valid JSON ({detail}).", detail=error)) from None
+    try:
+        schemas.validate(data, SCHEMA, path)
+    except schemas.InvalidFile as error:
+        raise ProgressFileError(path, error.problem, error.key, error.value) from None
     return data["attempts"]
 
 
@@ -103,7 +110,9 @@ def _read_or_set_aside(path: Path) -> list[dict[str, Any]]:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         kept = path.with_name(f"{path.name}.corrupt-{stamp}")
         os.replace(path, kept)
-        warnings.warn(t("progress.corrupt_file", file=path, problem=error, moved_to=kept), ProgressFileWarning, stacklevel=3)
+        warnings.warn(_("The self-check progress file could not be read. {problem} It was kept as {moved_to} and a "
+                        "fresh progress file was started; earlier answers are in the kept file.",
+                        problem=error.located(), moved_to=kept), ProgressFileWarning, stacklevel=3)
         return []
 
 

@@ -1,21 +1,23 @@
 """A self-check in a notebook: `self_check("start-cpv-last-troops")` shows the question, grades and saves.
 
-A thin ipywidgets shell on `course.checks` (grading) and `course.progress` (saving). When the cell
-runs it restores the latest saved answer and its feedback, so a kernel restart loses nothing.
-Every string from the bank or the student is HTML-escaped before it reaches an HTML widget.
+A thin ipywidgets shell on `course.coursework.selfchecks` (grading) and `course.coursework.progress`
+(saving). When the cell runs it restores the latest saved answer and its feedback, so a kernel
+restart loses nothing. The HTML comes from templates in `course/coursework/templates/` (autoescaped),
+so every string from the bank or the student is escaped before it reaches an HTML widget.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from typing import Any
 
 import ipywidgets as widgets
 
-from course.coursework import selfchecks as checks
+from course import i18n
 from course.coursework import progress
-from course.i18n import t
+from course.coursework import selfchecks as checks
+from course.display.templating import render
+from course.i18n import _
 
 _WIDE_LABEL = {"description_width": "initial"}
 
@@ -25,13 +27,12 @@ class SelfCheck(widgets.VBox):
 
     def __init__(self, question: checks.Question):
         self.question = question
-        self.prompt = widgets.HTML(
-            f"<p><strong>{escape(t('checks.heading'))}</strong></p><p>{escape(question.prompt)}</p>"
-        )
+        self.prompt = widgets.HTML(render("coursework/selfcheck_prompt.html.j2", prompt=question.prompt))
         self.controls = _controls(question)
-        self.button = widgets.Button(description=t("checks.check_button"), tooltip=t("checks.check_tooltip"))
+        self.button = widgets.Button(description=_("Check"),
+                                     tooltip=_("Check your answer; it is saved so that it survives a kernel restart."))
         self.feedback = widgets.HTML()
-        self.button.on_click(lambda _: self.submit())
+        self.button.on_click(lambda _button: self.submit())
         super().__init__([self.prompt, *self.controls, self.button, self.feedback])
         self.add_class("one-voice-selfcheck")
         self._restore()
@@ -42,21 +43,24 @@ class SelfCheck(widgets.VBox):
         if kind == "ordering":
             return [control.value for control in self.controls]
         if kind == "matching":
-            return {left: control.value for (left, _), control in zip(self.question.pairs, self.controls)}
+            return {left: control.value for (left, _right), control in zip(self.question.pairs, self.controls)}
         return self.controls[0].value
 
     def submit(self) -> None:
         answer = self.answer()
         if not checks.is_answered(self.question, answer):
-            key = "checks.no_answer" if self.question.kind in ("multiple_choice", "short_answer", "numeric") else "checks.incomplete"
-            self.feedback.value = f"<p>{escape(t(key))}</p>"
+            single = self.question.kind in ("multiple_choice", "short_answer", "numeric")
+            notice = (_("Give an answer first, then press Check.") if single
+                      else _("Fill in every choice first, then press Check."))
+            self.feedback.value = render("coursework/selfcheck_notice.html.j2", notice=notice)
             return
         result = checks.grade(self.question, answer)
         note = ""
         try:
             progress.record(self.question.id, answer, result.correct)
         except OSError as error:
-            note = t("checks.not_saved", error=error)
+            note = _("Your answer was checked but could not be saved ({error}). It will not survive a restart.",
+                     error=error)
         self.feedback.value = _feedback_html(result, note)
 
     def _restore(self) -> None:
@@ -69,7 +73,7 @@ class SelfCheck(widgets.VBox):
         _fill(self.question, self.controls, saved["answer"])
         answer = self.answer()
         if checks.is_answered(self.question, answer):
-            restored = t("checks.restored", time=_local_time(saved["time"]))
+            restored = _("Restored your answer saved on {time}.", time=_local_time(saved["time"]))
             self.feedback.value = _feedback_html(checks.grade(self.question, answer), restored)
 
 
@@ -80,20 +84,20 @@ def self_check(question_id: str) -> SelfCheck:
 
 def _controls(question: checks.Question) -> list[widgets.Widget]:
     if question.kind == "multiple_choice":
-        return [widgets.RadioButtons(options=question.options, value=None, description=t("checks.choose_one"),
+        return [widgets.RadioButtons(options=question.options, value=None, description=_("Choose one"),
                                      style=_WIDE_LABEL, layout={"width": "max-content"})]
     if question.kind in ("short_answer", "numeric"):
-        return [widgets.Text(description=t("checks.your_answer"), style=_WIDE_LABEL)]
-    blank = [(t("checks.blank_choice"), None)]
+        return [widgets.Text(description=_("Your answer"), style=_WIDE_LABEL)]
+    blank = [(_("(choose)"), None)]
     if question.kind == "ordering":
         choices = blank + [(item, item) for item in question.items]
-        return [widgets.Dropdown(options=choices, value=None, description=t("checks.position", n=n),
+        return [widgets.Dropdown(options=choices, value=None, description=_("Position {n}", n=n),
                                  style=_WIDE_LABEL, layout={"width": "auto"})
                 for n in range(1, len(question.items) + 1)]
-    rights = sorted({right for _, right in question.pairs})
+    rights = sorted({right for _left, right in question.pairs})
     return [widgets.Dropdown(options=blank + [(r, r) for r in rights], value=None, description=left,
                              style=_WIDE_LABEL, layout={"width": "auto"})
-            for left, _ in question.pairs]
+            for left, _right in question.pairs]
 
 
 def _fill(question: checks.Question, controls: list[widgets.Widget], answer: Any) -> None:
@@ -107,22 +111,22 @@ def _fill(question: checks.Question, controls: list[widgets.Widget], answer: Any
         for control, item in zip(controls, answer):
             control.value = item if item in question.items else None
     elif question.kind == "matching" and isinstance(answer, dict):
-        for (left, _), control in zip(question.pairs, controls):
-            if answer.get(left) in {value for _, value in control.options}:
+        for (left, _right), control in zip(question.pairs, controls):
+            if answer.get(left) in {value for _label, value in control.options}:
                 control.value = answer[left]
 
 
 def _feedback_html(result: checks.Result, note: str = "") -> str:
     """Correct answers show the explanation; wrong ones invite another try. Both cite the sources."""
-    parts = [f"<p><em>{escape(note)}</em></p>"] if note else []
-    parts.append(f"<p><strong>{escape(result.feedback)}</strong></p>")
-    parts.append(f"<p>{escape(result.explanation if result.correct else t('checks.try_again'))}</p>")
-    parts.append(f"<p>{escape(t('checks.sources', ids='; '.join(result.sources)))}</p>")
-    return "".join(parts)
+    return render("coursework/selfcheck_feedback.html.j2", result=result, note=note)
 
 
 def _local_time(stamp: str) -> str:
+    """A saved UTC time stamp in the student's time zone, written the way their language writes it."""
+    from babel.dates import format_datetime
+
     try:
-        return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+        moment = dt.datetime.fromisoformat(stamp).astimezone()
     except ValueError:
         return stamp
+    return format_datetime(moment, "medium", tzinfo=moment.tzinfo, locale=i18n.locale())

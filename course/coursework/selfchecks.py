@@ -11,40 +11,35 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from course.i18n import t
 from course import settings
+from course.coursework import schemas
+from course.i18n import _, ngettext
 
-KINDS = ("multiple_choice", "short_answer", "numeric", "ordering", "matching")
-COMMON_KEYS = ("id", "kind", "prompt", "explain", "source_ids")
-KIND_KEYS = {
-    "multiple_choice": ("options", "answer"),
-    "short_answer": ("answer",),
-    "numeric": ("answer",),
-    "ordering": ("items", "answer"),
-    "matching": ("pairs",),
-}
-OPTIONAL_KEYS = {"numeric": ("tolerance",)}
-LABEL_KEYS = ("skill",)  # the thinking skill an item tests; tests/test_checks.py enforces the vocabulary and shares
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+SCHEMA = "selfcheck-bank"  # course/coursework/schemas/selfcheck-bank.schema.json: the form of a bank file
+KINDS = tuple(schemas.load_schema(SCHEMA)["definitions"]["question"]["properties"]["kind"]["enum"])
 
 
-class BankError(ValueError):
+class BankError(schemas.InvalidFile):
     """A mistake in a question file, described for the lesson author who has to fix it."""
 
-    def __init__(self, file: Path | str, problem: str, fix: str, question_id: str | None = None, key: str | None = None):
-        self.file, self.question_id, self.key, self.problem, self.fix = str(file), question_id, key, problem, fix
-        where = t("checks.where_question", question_id=question_id) if question_id else ""
-        if key:
-            where += t("checks.where_key", name=key)
-        super().__init__(t("checks.bank_error", file=file, where=where, problem=problem, fix=fix))
+    def __init__(self, file: Path | str, problem: str, fix: str, question_id: str | None = None,
+                 key: str | None = None, value: Any = None):
+        self.question_id = question_id
+        super().__init__(file, problem, fix, key, value)
+
+    def located(self) -> str:
+        if self.question_id and self.key:
+            return _("{file}, question '{question_id}', key {key}: {problem}", file=self.file,
+                     question_id=self.question_id, key=self.key, problem=self.problem)
+        return super().located()
 
 
 @dataclass(frozen=True)
@@ -60,6 +55,7 @@ class Question:
     pairs: tuple[tuple[str, str], ...] = ()
     answer: Any = None
     tolerance: float = 0.0
+    skill: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,21 +75,38 @@ def selfchecks_dir() -> Path:
 
 
 def load_bank(path: Path | str) -> tuple[Question, ...]:
-    """Read and validate one lesson's question file; the lesson slug is the file name."""
+    """Read and validate one lesson's question file; the lesson slug is the file name.
+
+    The schema checks the form of every question; the few checks it cannot express follow in `_question`.
+    A file is read and checked again only when it changes (every `self_check(...)` cell loads the bank).
+    """
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_bank(path, None, None)
+    return _load_bank(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_bank(path: Path, mtime_ns: int | None, size: int | None) -> tuple[Question, ...]:
+    """The questions of `path` as it was at (mtime_ns, size); errors are raised, never cached."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise BankError(path, t("checks.bad_json", detail=error), t("checks.fix_json")) from None
-    if not isinstance(raw, list):
-        raise BankError(path, t("checks.not_a_list"), t("checks.fix_not_a_list"))
+        raise BankError(path, _("the file is not valid JSON ({detail}).", detail=error),
+                        _("undo the last edit, or paste the file into a JSON checker to find the missing comma "
+                          "or quotation mark.")) from None
+    try:
+        schemas.validate(raw, SCHEMA, path)
+    except schemas.InvalidFile as error:
+        place = _question_at(raw, error.key)
+        raise BankError(path, error.problem, error.fix, place, error.key, error.value) from None
     questions, seen = [], set()
-    for n, entry in enumerate(raw, start=1):
-        if not isinstance(entry, dict):
-            raise BankError(path, t("checks.not_an_object", n=n), t("checks.fix_object"))
-        question = _validated(path, entry)
+    for n, entry in enumerate(raw):
+        question = _question(path, n, entry)
         if question.id in seen:
-            raise BankError(path, t("checks.duplicate_id", other=path.name), t("checks.fix_duplicate_id"), question.id, "id")
+            raise _duplicate(path, n, question.id, path.name)
         seen.add(question.id)
         questions.append(question)
     return tuple(questions)
@@ -104,10 +117,9 @@ def load_all(folder: Path | str | None = None) -> dict[str, Question]:
     folder = Path(folder) if folder is not None else selfchecks_dir()
     found: dict[str, Question] = {}
     for path in sorted(folder.glob("*.json")):
-        for question in load_bank(path):
+        for n, question in enumerate(load_bank(path)):
             if question.id in found:
-                other = f"{found[question.id].lesson}.json"
-                raise BankError(path, t("checks.duplicate_id", other=other), t("checks.fix_duplicate_id"), question.id, "id")
+                raise _duplicate(path, n, question.id, f"{found[question.id].lesson}.json")
             found[question.id] = question
     return found
 
@@ -115,77 +127,65 @@ def load_all(folder: Path | str | None = None) -> dict[str, Question]:
 def get_question(question_id: str, folder: Path | str | None = None) -> Question:
     questions = load_all(folder)
     if question_id not in questions:
-        raise KeyError(t("checks.unknown_question", question_id=question_id))
+        raise KeyError(_("There is no self-check question '{question_id}' in course/coursework/banks/. Check the id "
+                         "in the notebook against the question files.", question_id=question_id))
     return questions[question_id]
 
 
-def _validated(path: Path, entry: dict) -> Question:
-    qid = entry.get("id")
-    label = qid if isinstance(qid, str) else None
+def _question_at(raw: Any, key: str | None) -> str | None:
+    """The id of the question a JSON path like `[3].answer` points into, if it has one."""
+    if not key or not key.startswith("[") or not isinstance(raw, list):
+        return None
+    n = int(key[1:key.index("]")])
+    if key == f"[{n}].id":  # the id itself is wrong: the key names it
+        return None
+    qid = raw[n].get("id") if n < len(raw) and isinstance(raw[n], dict) else None
+    return qid if isinstance(qid, str) and qid.strip() else None
+
+
+def _duplicate(path: Path, n: int, qid: str, other: str) -> BankError:
+    return BankError(path, _("the id \"{value}\" is also used in {other}.", value=qid, other=other),
+                     _("give every question in the collection its own id."), qid, f"[{n}].id", qid)
+
+
+def _question(path: Path, n: int, entry: dict) -> Question:
+    """A question the schema has passed, after the checks a schema cannot express."""
+    qid, kind = entry["id"], entry["kind"]
 
     def fail(key: str, problem: str, fix: str) -> BankError:
-        return BankError(path, problem, fix, label, key)
-
-    if not isinstance(qid, str) or not ID_PATTERN.fullmatch(qid):
-        raise fail("id", t("checks.bad_id", value=qid), t("checks.fix_id"))
-    kind = entry.get("kind")
-    if kind not in KINDS:
-        raise fail("kind", t("checks.bad_kind", value=kind), t("checks.fix_kind", kinds=", ".join(KINDS)))
-    required = COMMON_KEYS + KIND_KEYS[kind]
-    allowed = required + OPTIONAL_KEYS.get(kind, ()) + LABEL_KEYS
-    for key in required:
-        if key not in entry:
-            raise fail(key, t("checks.missing_key"), t("checks.fix_missing_key", kind=kind, keys=", ".join(required)))
-    for key in entry:
-        if key not in allowed:
-            raise fail(key, t("checks.unknown_key"), t("checks.fix_unknown_key", kind=kind, keys=", ".join(allowed)))
-
-    def text(key: str) -> str:
-        value = entry[key]
-        if not isinstance(value, str) or not value.strip():
-            raise fail(key, t("checks.not_text"), t("checks.fix_text"))
-        return value
-
-    def texts(key: str, at_least: int = 1) -> tuple[str, ...]:
-        value = entry[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value) or len(set(value)) != len(value):
-            raise fail(key, t("checks.not_text_list"), t("checks.fix_text_list"))
-        if len(value) < at_least:
-            raise fail(key, t("checks.too_few", n=at_least), t("checks.fix_too_few", n=at_least))
-        return tuple(value)
+        return BankError(path, problem, fix, qid, f"[{n}].{key}", entry.get(key))
 
     fields: dict[str, Any] = dict(
-        id=qid, kind=kind, prompt=text("prompt"), explain=text("explain"),
-        source_ids=texts("source_ids"), lesson=path.stem,
+        id=qid, kind=kind, prompt=entry["prompt"], explain=entry["explain"],
+        source_ids=tuple(entry["source_ids"]), lesson=path.stem, skill=entry.get("skill"),
     )
     if kind == "multiple_choice":
-        fields["options"] = texts("options", 2)
-        fields["answer"] = text("answer")
+        fields["options"], fields["answer"] = tuple(entry["options"]), entry["answer"]
         if fields["answer"] not in fields["options"]:
-            raise fail("answer", t("checks.answer_not_option", value=fields["answer"]), t("checks.fix_answer_option"))
+            raise fail("answer", _("the answer \"{value}\" is not one of the options.", value=fields["answer"]),
+                       _("copy the right option exactly into answer."))
     elif kind == "short_answer":
-        fields["answer"] = (text("answer"),) if isinstance(entry["answer"], str) else texts("answer")
+        answer = entry["answer"]
+        fields["answer"] = (answer,) if isinstance(answer, str) else tuple(answer)
     elif kind == "numeric":
         for key in ("answer", "tolerance"):
-            value = entry.get(key, 0)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise fail(key, t("checks.not_a_number_key"), t("checks.fix_number"))
-        if entry.get("tolerance", 0) < 0:
-            raise fail("tolerance", t("checks.negative_tolerance"), t("checks.fix_tolerance"))
+            if not math.isfinite(entry.get(key, 0)):
+                raise fail(key, _("the value {value} is not a finite number.", value=schemas.shown(entry[key])),
+                           _("write digits without quotation marks, e.g. 290000 or 0.5."))
         fields["answer"], fields["tolerance"] = entry["answer"], entry.get("tolerance", 0)
     elif kind == "ordering":
-        fields["items"] = texts("items", 2)
-        fields["answer"] = texts("answer", 2)
+        fields["items"], fields["answer"] = tuple(entry["items"]), tuple(entry["answer"])
         if sorted(fields["answer"]) != sorted(fields["items"]):
-            raise fail("answer", t("checks.answer_not_permutation"), t("checks.fix_permutation"))
+            raise fail("answer", _("the answer must list exactly the items, each once, in the right order."),
+                       _("copy every entry of items into answer, in the right order."))
     elif kind == "matching":
-        pairs = entry["pairs"]
-        well_formed = isinstance(pairs, list) and len(pairs) >= 2 and all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) and s.strip() for s in p) for p in pairs
-        )
-        if not well_formed or len({p[0] for p in pairs}) != len(pairs):
-            raise fail("pairs", t("checks.bad_pairs"), t("checks.fix_pairs"))
-        fields["pairs"] = tuple((left, right) for left, right in pairs)
+        fields["pairs"] = tuple((left, right) for left, right in entry["pairs"])
+        lefts = [left for left, _right in fields["pairs"]]
+        if len(set(lefts)) != len(lefts):
+            repeated = next(left for left in lefts if lefts.count(left) > 1)
+            raise fail("pairs", _("the left-hand text \"{value}\" is paired twice.", value=repeated),
+                       _("give every pair its own left-hand text, e.g. [[\"Mao Zedong\", \"China\"], "
+                         "[\"Kim Il-sung\", \"DPRK\"]]."))
     return Question(**fields)
 
 
@@ -242,7 +242,7 @@ def parse_number(text: Any) -> float | None:
     match = re.fullmatch(r"([+-]?)(\d{1,3}(?:([, ])\d{3})(?:\3\d{3})*|\d+)(\.\d+)?", text)
     if not match:
         return None
-    sign, whole, _, fraction = match.groups()
+    sign, whole, _separator, fraction = match.groups()
     return float(sign + whole.replace(",", "").replace(" ", "") + (fraction or ""))
 
 
@@ -255,17 +255,17 @@ def is_answered(question: Question, answer: Any) -> bool:
         return answer is not None and str(answer).strip() != ""
     if question.kind == "ordering":
         return isinstance(answer, (list, tuple)) and len(answer) == len(question.answer) and all(answer)
-    return isinstance(answer, dict) and all(answer.get(left) for left, _ in question.pairs)
+    return isinstance(answer, dict) and all(answer.get(left) for left, _right in question.pairs)
 
 
 def grade(question: Question, answer: Any) -> Result:
     """Grade one answer; the feedback says what was right, and the result carries the explanation and sources."""
     correct, feedback = _GRADERS[question.kind](question, answer)
-    return Result(correct, t("checks.correct") if correct else feedback, question.explain, question.source_ids)
+    return Result(correct, _("Correct.") if correct else feedback, question.explain, question.source_ids)
 
 
 def _multiple_choice(question: Question, answer: Any) -> tuple[bool, str]:
-    return answer == question.answer, t("checks.incorrect")
+    return answer == question.answer, _("Not quite.")
 
 
 def _short_answer(question: Question, answer: Any) -> tuple[bool, str]:
@@ -278,33 +278,35 @@ def _short_answer(question: Question, answer: Any) -> tuple[bool, str]:
         elif normalise_text(accepted) == normalise_text(answer):
             return True, ""
     dated = given_date is not None and any(parse_date(a) for a in question.answer)
-    return False, t("checks.wrong_date") if dated else t("checks.incorrect")
+    return False, _("Not quite: that is a date, but not the right one.") if dated else _("Not quite.")
 
 
 def _numeric(question: Question, answer: Any) -> tuple[bool, str]:
     value = parse_number(answer)
     if value is None:
-        return False, t("checks.not_a_number", answer=answer)
+        return False, _("Not quite: “{answer}” is not a number. Write digits only, e.g. 290000 or 290,000.", answer=answer)
     if abs(value - question.answer) <= question.tolerance:
         return True, ""
-    return False, t("checks.too_high") if value > question.answer else t("checks.too_low")
+    return False, _("Not quite: too high.") if value > question.answer else _("Not quite: too low.")
 
 
 def _ordering(question: Question, answer: Any) -> tuple[bool, str]:
     given = list(answer) if isinstance(answer, (list, tuple)) else []
     repeated = [item for item, n in Counter(i for i in given if i).items() if n > 1]
     if repeated:
-        return False, t("checks.order_repeats", item=repeated[0])
+        return False, _("Not quite: use each item once ({item} appears more than once).", item=repeated[0])
     right = sum(1 for mine, key in zip(given, question.answer) if mine == key)
     total = len(question.answer)
-    return right == total, t("checks.order_partial", right=right, total=total)
+    return right == total, ngettext("Not quite: {right} of {n} in the right place.",
+                                    "Not quite: {right} of {n} in the right place.", total, right=right)
 
 
 def _matching(question: Question, answer: Any) -> tuple[bool, str]:
     given = answer if isinstance(answer, dict) else {}
     right = sum(1 for left, key in question.pairs if given.get(left) == key)
     total = len(question.pairs)
-    return right == total, t("checks.match_partial", right=right, total=total)
+    return right == total, ngettext("Not quite: {right} of {n} pair is right.", "Not quite: {right} of {n} pairs are right.",
+                                    total, right=right)
 
 
 _GRADERS = {

@@ -1,4 +1,4 @@
-"""Grading (course.checks) and the question bank: forgiving about form, strict about substance."""
+"""Grading (course.coursework.selfchecks) and the question bank: forgiving about form, strict about substance."""
 
 from __future__ import annotations
 
@@ -203,8 +203,9 @@ def test_most_selfchecks_test_historical_thinking_not_recall():
 def test_the_skill_label_is_accepted_by_the_loader_but_a_typo_is_not(tmp_path):
     write_bank(tmp_path, "01-lesson", [{**GOOD, "skill": "sourcing"}])
     assert set(checks.load_all(tmp_path)) == {"t-one"}
-    write_bank(tmp_path, "01-lesson", [{**GOOD, "skil": "sourcing"}])
-    with pytest.raises(checks.BankError, match="key 'skil'"):
+    typo = {key: value for key, value in GOOD.items() if key != "skill"} | {"skil": "sourcing"}
+    write_bank(tmp_path, "01-lesson", [typo])
+    with pytest.raises(checks.BankError, match="skil"):
         checks.load_all(tmp_path)
 
 
@@ -218,7 +219,7 @@ def test_no_answer_keys_in_notebooks(bank):
 
 # --- the loader's errors -----------------------------------------------------------------------------
 
-GOOD = {"id": "t-one", "kind": "multiple_choice", "prompt": "?", "options": ["a", "b"], "answer": "a",
+GOOD = {"id": "t-one", "skill": "recall", "kind": "multiple_choice", "prompt": "?", "options": ["a", "b"], "answer": "a",
         "explain": "Because.", "source_ids": ["tian-2014"]}
 
 
@@ -229,69 +230,115 @@ def write_bank(folder: Path, slug: str, content) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change, key, words", [
-    ({"kind": "essay"}, "kind", "'essay' is not a question kind"),
-    ({"explaination": "x"}, "explaination", "not known (a typo?)"),
-    ({"answer": "c"}, "answer", "'c' is not one of the options"),
-    ({"options": ["a"], "answer": "a"}, "options", "at least 2"),
-    ({"options": ["a", "a"]}, "options", "no repeats"),
-    ({"source_ids": []}, "source_ids", "at least 1"),
-    ({"prompt": "  "}, "prompt", "non-empty text"),
+@pytest.mark.parametrize("change, key, problem, fix", [
+    ({"kind": "essay"}, "[0].kind", 'the value "essay" is not allowed here.',
+     "use one of: multiple_choice, short_answer, numeric, ordering, matching."),
+    ({"explaination": "x"}, "[0].explaination", 'the key "explaination" is not known here (a typo?).',
+     "use only these keys here: id, kind, prompt, explain, source_ids, skill, options, answer."),
+    ({"answer": "c"}, "[0].answer", 'the answer "c" is not one of the options.',
+     "copy the right option exactly into answer."),
+    ({"options": ["a"], "answer": "a"}, "[0].options", "the list needs at least 2 entries.",
+     "add entries until there are at least 2."),
+    ({"options": ["a", "a"]}, "[0].options", 'the list ["a", "a"] has the same entry twice (no repeats).',
+     "write each entry once."),
+    ({"source_ids": []}, "[0].source_ids", "the list needs at least 1 entry.", "add entries until there is at least 1."),
+    ({"prompt": "  "}, "[0].prompt", 'the value "  " does not have the right form.',
+     'write it as non-empty text between quotation marks, e.g. "...".'),
+    ({"id": "T One"}, "[0].id", 'the value "T One" does not have the right form.',
+     "use lower-case letters, digits and hyphens, starting with the lesson's short name"),
+    ({"skill": "guessing"}, "[0].skill", 'the value "guessing" is not allowed here.',
+     "use one of: recall, chronology, arithmetic, sourcing, contextualisation, corroboration, close-reading, "
+     "evidence-vs-inference."),
 ])
-def test_a_bad_question_is_named_with_file_id_key_and_fix(tmp_path, change, key, words):
-    write_bank(tmp_path, "01-lesson", [{**GOOD, **change}])
+def test_a_bad_question_is_named_with_file_id_key_value_and_fix(tmp_path, change, key, problem, fix):
+    path = write_bank(tmp_path, "01-lesson", [GOOD, {**GOOD, "id": "t-two"}, {**GOOD, **change}])
     with pytest.raises(checks.BankError) as caught:
         checks.load_all(tmp_path)
-    message = str(caught.value)
-    assert "01-lesson.json" in message and "question 't-one'" in message and f"key '{key}'" in message
-    assert words in message and "Fix: " in message
+    key = key.replace("[0]", "[2]")  # the third question is the bad one
+    question = "" if "id" in change else ", question 't-one'"
+    assert str(caught.value).startswith(f"{path}{question}, key {key}: {problem} Fix: {fix}"), str(caught.value)
+    assert caught.value.key == key and caught.value.file == str(path)
 
 
 def test_a_missing_key_lists_what_the_kind_needs(tmp_path):
     write_bank(tmp_path, "01-lesson", [{k: v for k, v in GOOD.items() if k != "explain"}])
-    with pytest.raises(checks.BankError, match=r"key 'explain': the key is missing\. Fix: add it; every multiple_choice"):
+    with pytest.raises(checks.BankError, match=r"key \[0\]\.explain: the key \"explain\" is missing\. Fix: add it: this "
+                                               r"entry needs the keys id, kind, prompt, explain, source_ids, options, answer\.$"):
         checks.load_all(tmp_path)
 
 
-@pytest.mark.parametrize("kind, fields, key", [
-    ("ordering", {"items": ["a", "b"], "answer": ["a", "c"]}, "answer"),
-    ("numeric", {"answer": "290000"}, "answer"),
-    ("numeric", {"answer": 1, "tolerance": -1}, "tolerance"),
-    ("matching", {"pairs": [["a", "1"], ["a", "2"]]}, "pairs"),
-    ("matching", {"pairs": [["a", "1", "x"], ["b", "2"]]}, "pairs"),
-    ("short_answer", {"answer": ["ok", ""]}, "answer"),
-    ("short_answer", {"answer": "x", "tolerance": 1}, "tolerance"),
+def test_the_skill_is_kept_and_required(tmp_path):
+    write_bank(tmp_path, "01-lesson", [{**GOOD, "skill": "close-reading"}])
+    assert checks.load_all(tmp_path)["t-one"].skill == "close-reading"
+    unlabelled = {key: value for key, value in GOOD.items() if key != "skill"}
+    write_bank(tmp_path, "01-lesson", [unlabelled])
+    with pytest.raises(checks.BankError, match='"skill" is missing'):
+        checks.load_all(tmp_path)
+
+
+@pytest.mark.parametrize("kind, fields, key, words", [
+    ("ordering", {"items": ["a", "b"], "answer": ["a", "c"]}, "[0].answer", "the answer must list exactly the items"),
+    ("numeric", {"answer": "290000"}, "[0].answer", 'the value "290000" is not a number.'),
+    ("numeric", {"answer": 1, "tolerance": -1}, "[0].tolerance", "the value -1 is less than 0, the smallest allowed."),
+    ("numeric", {"answer": float("nan")}, "[0].answer", "the value NaN is not a finite number."),
+    ("matching", {"pairs": [["a", "1"], ["a", "2"]]}, "[0].pairs", 'the left-hand text "a" is paired twice.'),
+    ("matching", {"pairs": [["a", "1", "x"], ["b", "2"]]}, "[0].pairs[0]", "the list may have at most 2 entries."),
+    ("matching", {"pairs": [["a", "1"]]}, "[0].pairs", "the list needs at least 2 entries."),
+    ("short_answer", {"answer": ["ok", ""]}, "[0].answer[1]", 'the value "" does not have the right form.'),
+    ("short_answer", {"answer": "x", "tolerance": 1}, "[0].tolerance", 'the key "tolerance" is not known here'),
 ])
-def test_kind_specific_mistakes(tmp_path, kind, fields, key):
-    entry = {"id": "t-two", "kind": kind, "prompt": "?", "explain": "e", "source_ids": ["tian-2014"], **fields}
+def test_kind_specific_mistakes(tmp_path, kind, fields, key, words):
+    entry = {"id": "t-two", "skill": "recall", "kind": kind, "prompt": "?", "explain": "e", "source_ids": ["tian-2014"], **fields}
     write_bank(tmp_path, "02-l", [entry])
-    with pytest.raises(checks.BankError, match=f"question 't-two', key '{key}'"):
+    with pytest.raises(checks.BankError) as caught:
         checks.load_all(tmp_path)
+    message = str(caught.value)
+    assert f"02-l.json, question 't-two', key {key}: {words}" in message and " Fix: " in message, message
 
 
 def test_file_level_mistakes(tmp_path):
     write_bank(tmp_path, "03-broken", '[{"id": "x",}]')
-    with pytest.raises(checks.BankError, match=r"03-broken\.json: the file is not valid JSON .*line 1"):
+    with pytest.raises(checks.BankError, match=r"03-broken\.json: the file is not valid JSON .*line 1.* Fix: undo the"):
         checks.load_all(tmp_path)
     write_bank(tmp_path, "03-broken", json.dumps(GOOD))
-    with pytest.raises(checks.BankError, match="must hold a list of questions"):
+    with pytest.raises(checks.BankError, match=r"03-broken\.json: the value \{.* is not a list in square brackets\. "
+                                               r"Fix: wrap the questions in square brackets"):
+        checks.load_all(tmp_path)
+    write_bank(tmp_path, "03-broken", json.dumps([GOOD, "t-two"]))
+    with pytest.raises(checks.BankError, match=r"03-broken\.json, key \[1\]: the value \"t-two\" is not an object in "
+                                               r"curly brackets\. Fix: write each question in curly brackets"):
         checks.load_all(tmp_path)
 
 
 def test_ids_must_be_unique_across_lessons(tmp_path):
     write_bank(tmp_path, "01-a", [GOOD])
     write_bank(tmp_path, "02-b", [GOOD])
-    with pytest.raises(checks.BankError, match=r"02-b\.json, question 't-one', key 'id': the id is also used in 01-a\.json"):
+    with pytest.raises(checks.BankError, match=r"02-b\.json, question 't-one', key \[0\]\.id: the id \"t-one\" is also used "
+                                               r"in 01-a\.json\. Fix: give every question"):
         checks.load_all(tmp_path)
+    write_bank(tmp_path, "02-b", [{**GOOD, "id": "t-two"}, {**GOOD, "id": "t-two"}])
+    with pytest.raises(checks.BankError, match=r"02-b\.json, question 't-two', key \[1\]\.id: the id \"t-two\" is also used "
+                                               r"in 02-b\.json"):
+        checks.load_all(tmp_path)
+
+
+def test_every_shipped_bank_passes_its_schema():
+    """The schema and the shipped banks agree (the loader would refuse a bank that breaks it)."""
+    from course.coursework import schemas
+
+    banks = sorted(checks.selfchecks_dir().glob("*.json"))
+    assert len(banks) >= 9
+    for path in banks:
+        schemas.validate(json.loads(path.read_text(encoding="utf-8")), checks.SCHEMA, path)
 
 
 def test_every_kind_loads_from_json(tmp_path):
     entries = [
         GOOD,
-        {"id": "t-short", "kind": "short_answer", "prompt": "?", "answer": ["x", "y"], "explain": "e", "source_ids": ["s"]},
-        {"id": "t-num", "kind": "numeric", "prompt": "?", "answer": 290000, "tolerance": 10000, "explain": "e", "source_ids": ["s"]},
-        {"id": "t-ord", "kind": "ordering", "prompt": "?", "items": ["b", "a"], "answer": ["a", "b"], "explain": "e", "source_ids": ["s"]},
-        {"id": "t-match", "kind": "matching", "prompt": "?", "pairs": [["a", "1"], ["b", "2"]], "explain": "e", "source_ids": ["s"]},
+        {"id": "t-short", "skill": "recall", "kind": "short_answer", "prompt": "?", "answer": ["x", "y"], "explain": "e", "source_ids": ["s"]},
+        {"id": "t-num", "skill": "recall", "kind": "numeric", "prompt": "?", "answer": 290000, "tolerance": 10000, "explain": "e", "source_ids": ["s"]},
+        {"id": "t-ord", "skill": "recall", "kind": "ordering", "prompt": "?", "items": ["b", "a"], "answer": ["a", "b"], "explain": "e", "source_ids": ["s"]},
+        {"id": "t-match", "skill": "recall", "kind": "matching", "prompt": "?", "pairs": [["a", "1"], ["b", "2"]], "explain": "e", "source_ids": ["s"]},
     ]
     write_bank(tmp_path, "09-all", entries)
     loaded = checks.load_all(tmp_path)
@@ -304,3 +351,16 @@ def test_unknown_question_id_says_where_to_look(tmp_path):
     write_bank(tmp_path, "01-a", [GOOD])
     with pytest.raises(KeyError, match="no self-check question 't-nope' in course/coursework/banks/"):
         checks.get_question("t-nope", tmp_path)
+
+
+def test_an_edited_bank_is_read_again(tmp_path):
+    """Banks are cached per file version: an author's edit (good or bad) is seen by the next self_check cell."""
+    path = write_bank(tmp_path, "01-a", [GOOD])
+    assert checks.load_all(tmp_path)["t-one"].answer == "a"
+    write_bank(tmp_path, "01-a", [{**GOOD, "answer": "b"}])
+    assert checks.load_all(tmp_path)["t-one"].answer == "b"
+    write_bank(tmp_path, "01-a", [{**GOOD, "answer": "zz"}])
+    with pytest.raises(checks.BankError, match="the answer \"zz\" is not one of the options"):
+        checks.load_all(tmp_path)
+    with pytest.raises(checks.BankError):  # errors are not cached away
+        checks.load_bank(path)

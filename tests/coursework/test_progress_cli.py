@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from course.coursework import progress
 from course.cli.main import main
+from course.coursework import progress
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_summary_per_lesson(saved, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"Self-check progress in {saved}; saved attempts: 4."
     assert "  00-start-here: 2 of 3 questions attempted, 1 correct (latest answer)" in lines
-    assert lines[-1] == "  (questions not in this collection's bank): 1 of 1 questions attempted, 1 correct (latest answer)"
+    assert lines[-1] == "  (questions not in this collection's bank): 1 of 1 question attempted, 1 correct (latest answer)"  # ngettext: singular
 
 
 def test_default_file_env_then_here_then_notebooks(saved, tmp_path, monkeypatch, capsys):
@@ -91,7 +91,8 @@ def test_damaged_file_is_reported_and_left_alone(tmp_path, capsys):
     damaged.write_text("{oops", encoding="utf-8")
     assert main(["progress", "--file", str(damaged)]) == 1
     err = capsys.readouterr().err
-    assert "could not be read (it is not valid JSON" in err and "Nothing was changed." in err
+    assert err.startswith(f"The progress file could not be read. {damaged}: it is not valid JSON (Expecting "), err
+    assert "Fix: the lessons write this file" in err and err.rstrip().endswith("Nothing was changed.")
     assert damaged.read_text(encoding="utf-8") == "{oops" and len(list(tmp_path.iterdir())) == 1
 
 

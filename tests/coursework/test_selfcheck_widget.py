@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from course.coursework import selfchecks as checks
 from course.coursework import progress
+from course.coursework import selfchecks as checks
 from course.coursework.selfcheck_widget import self_check
 
 
@@ -32,12 +32,12 @@ def custom_bank(tmp_path, monkeypatch):
     folder = tmp_path / "selfchecks"
     folder.mkdir()
     questions = [
-        {"id": "t-number", "kind": "numeric", "prompt": "How many CPV troops were in Korea in 1956–57, roughly?",
+        {"id": "t-number", "skill": "recall", "kind": "numeric", "prompt": "How many CPV troops were in Korea in 1956–57, roughly?",
          "answer": 290000, "tolerance": 20000, "explain": "JCS put them at 290,000.", "source_ids": ["tian-2014"]},
-        {"id": "t-match", "kind": "matching", "prompt": "Match each person to a country.",
+        {"id": "t-match", "skill": "recall", "kind": "matching", "prompt": "Match each person to a country.",
          "pairs": [["Mao Zedong", "China"], ["Kim Il-sung", "DPRK"], ["A. M. Puzanov", "USSR"]],
          "explain": "Leaders and an ambassador.", "source_ids": ["tian-2014"]},
-        {"id": "t-evil", "kind": "multiple_choice", "prompt": "Is <b>this</b> bold? <script>alert(1)</script>",
+        {"id": "t-evil", "skill": "recall", "kind": "multiple_choice", "prompt": "Is <b>this</b> bold? <script>alert(1)</script>",
          "options": ["<i>yes</i>", "no"], "answer": "no", "explain": "<img src=x onerror=alert(2)> It is text.",
          "source_ids": ["<script>src</script>"]},
     ]
@@ -178,3 +178,19 @@ def test_an_unwritable_progress_file_still_grades_and_says_so(tmp_path, monkeypa
 def test_an_unknown_question_id_is_explained(progress_file):
     with pytest.raises(KeyError, match="no self-check question 'start-typo'"):
         self_check("start-typo")
+
+
+def test_the_restored_time_is_local_and_written_for_the_language(monkeypatch):
+    """Saved times are UTC; the student reads them in their time zone, as their language writes dates (Babel)."""
+    import time
+
+    from course.coursework.selfcheck_widget import _local_time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert _local_time("1958-10-26T08:30:00+00:00") == "26 Oct 1958, 16:30:00"
+        assert _local_time("not a time") == "not a time"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -78,21 +78,26 @@ def test_two_kernels_writing_at_once_lose_nothing(progress_file):
         assert [q for q in questions if q.startswith(name)] == [f"{name}-{n}" for n in range(200)]
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b'{"attempts": [', "not valid JSON"),
-    (b"", "not valid JSON"),
-    (b"\xff\xfe{\x00", "not UTF-8 text"),
-    (b'[{"question": "q"}]', "not a progress file"),
-    (b'{"attempts": [{"question": "q", "answer": 1}]}', "an attempt is malformed"),
+@pytest.mark.parametrize("content, place", [
+    (b'{"attempts": [', ": it is not valid JSON (Expecting value: line 1 column 15"),
+    (b"", ": it is not valid JSON (Expecting value: line 1 column 1"),
+    (b"\xff\xfe{\x00", ": it is not UTF-8 text."),
+    (b'[{"question": "q"}]', ': the value [{"question": "q"}] is not an object in curly brackets.'),
+    (b'{"answers": []}', ', key attempts: the key "attempts" is missing.'),
+    (b'{"attempts": [{"question": "q", "answer": 1}]}', ', key attempts[0].correct: the key "correct" is missing.'),
+    (b'{"attempts": [{"question": "q", "answer": 1, "correct": "yes", "time": "t"}]}',
+     ', key attempts[0].correct: the value "yes" is not true or false.'),
 ])
-def test_a_damaged_file_is_kept_reported_and_replaced(progress_file, content, problem):
+def test_a_damaged_file_is_kept_reported_and_replaced(progress_file, content, place):
     progress_file.write_bytes(content)
     with pytest.warns(progress.ProgressFileWarning) as caught:
         progress.record("q1", "new", True)
     kept = [p for p in progress_file.parent.iterdir() if ".corrupt-" in p.name]
     assert len(kept) == 1 and kept[0].read_bytes() == content
     message = str(caught[0].message)
-    assert str(progress_file) in message and problem in message and str(kept[0]) in message
+    assert message.startswith(f"The self-check progress file could not be read. {progress_file}{place}"), message
+    assert message.endswith(f" It was kept as {kept[0]} and a fresh progress file was started; earlier answers are in "
+                            "the kept file."), message
     assert [a["answer"] for a in progress.attempts()] == ["new"]
 
 
@@ -108,6 +113,9 @@ def test_reading_a_damaged_file_also_sets_it_aside_once(progress_file):
 
 def test_read_reports_damage_without_moving_the_file(progress_file):
     progress_file.write_text("[]", encoding="utf-8")
-    with pytest.raises(progress.ProgressFileError, match="not a progress file"):
+    with pytest.raises(progress.ProgressFileError) as caught:
         progress.read(progress_file)
+    assert str(caught.value) == (f"{progress_file}: the value [] is not an object in curly brackets. Fix: the lessons "
+                                 "write this file, not people: move it aside (it still holds the saved answers) and the "
+                                 "next checked answer starts a fresh one.")
     assert progress_file.read_text(encoding="utf-8") == "[]"
