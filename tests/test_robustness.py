@@ -664,6 +664,16 @@ def _selfcheck(ev, tmp_path, monkeypatch):
     return out
 
 
+def _reader_index(ev, tmp_path, monkeypatch):
+    from course.catalog import Lesson
+    from course.editions.config import CourseConfig
+    from course.editions.reader import index_html
+    from course.editions.student import BuiltLesson
+
+    lesson = Lesson(slug="00-x", number="00", title=PAYLOAD, question=PAYLOAD, minutes=5, difficulty=PAYLOAD)
+    return [index_html(CourseConfig(title=PAYLOAD, introduction=PAYLOAD, lessons=()), [BuiltLesson(None, lesson, None)])]
+
+
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
     ("lesson helpers", {"display.cards.timeline_html", "display.cards.event_html", "display.cards.source_card_html",
@@ -679,6 +689,7 @@ RENDERERS = [
     ("plan comparison", {"lesson.plan_comparison"}, _plan_comparison),
     ("argument map", {"lesson.argument_map"}, _argument_map),
     ("self-check", {"lesson.self_check"}, _selfcheck),
+    ("reader index", {"editions.reader.index_html"}, _reader_index),
 ]
 
 
@@ -790,7 +801,7 @@ def lesson_file(path: Path) -> Path:
 def test_a_course_config_cannot_reach_outside_its_folder(tmp_path, how):
     """An absolute path, and a key file that is a symlink out, are refused (test_course_config.py covers
     `../` paths and a notebook symlinked out)."""
-    course_config = pytest.importorskip("course.course_config")
+    from course.editions import config as course_config
     folder = tmp_path / "instructor"
     outside = lesson_file(tmp_path / "elsewhere" / "x.ipynb")  # real files: refusals are not "missing file"
     (outside.parent / "x.key.json").write_text("{}", encoding="utf-8")
@@ -812,7 +823,7 @@ def test_a_course_config_cannot_reach_outside_its_folder(tmp_path, how):
 
 def test_a_course_config_may_name_its_own_lessons(tmp_path):
     """Control for the refusals above: the same lesson inside the folder (in a subfolder) is accepted."""
-    course_config = pytest.importorskip("course.course_config")
+    from course.editions import config as course_config
     folder = tmp_path / "instructor"
     lesson_file(folder / "mine" / "x.ipynb")
     config = folder / "course.yml"

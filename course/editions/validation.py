@@ -20,8 +20,10 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import best_match
 
+from course.i18n import N_, _
+
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
-TOP_LEVEL = "(top level)"
+TOP_LEVEL = N_("(top level)")
 
 
 @lru_cache(maxsize=None)
@@ -65,7 +67,7 @@ def key_name(path: tuple[str | int, ...]) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or TOP_LEVEL
+    return text or _(TOP_LEVEL)
 
 
 def value_at(document: Any, path: tuple[str | int, ...]) -> Any:
