@@ -130,12 +130,12 @@ def link_lessons(nb, edition: Mapping[str, Lesson], collection: Mapping[str, Les
     by_slug = {short_slug(lesson.slug): lesson for lesson in collection.values()}
     dropped: dict[str, Lesson] = {}
 
-    def left_out(lesson: Lesson, match: re.Match) -> str:
+    def left_out(lesson: Lesson, match: re.Match, first: bool = True) -> str:
         dropped.setdefault(lesson.slug, lesson)
         before, after = match.string[:match.start()], match.string[match.end():]
         if after.startswith(")"):  # the end of a parenthesis: no second one inside it
             return _("the lesson “{title}”, not part of this course", title=lesson.title)
-        if _starts_sentence(before):
+        if first and _starts_sentence(before):
             return _("The lesson “{title}” (not part of this course)", title=lesson.title)
         return _("the lesson “{title}” (not part of this course)", title=lesson.title)
 
@@ -146,6 +146,8 @@ def link_lessons(nb, edition: Mapping[str, Lesson], collection: Mapping[str, Les
             text = match["text"]
             if LINK_TEXT_NUMBER.match(text):
                 text = _("Lesson {number} · {title}", number=target.number, title=target.title)
+            else:  # the author's own words, with any lesson numbers in them renumbered
+                text = REFERENCE.sub(rewrite, text)
             return f"[{text}]({target.filename}{match['anchor'] or ''})"
         if slug in by_slug:
             return left_out(by_slug[slug], match)
@@ -164,7 +166,7 @@ def link_lessons(nb, edition: Mapping[str, Lesson], collection: Mapping[str, Les
         numbers_text = ", ".join(kept) if listed else _number_list(kept, is_range)  # "Lessons 03, 06 and the lesson..."
         parts = [ngettext("Lesson {numbers}", "Lessons {numbers}", len(kept), numbers=numbers_text)] if kept else []
         if listed:
-            parts += [left_out(lesson, match) for lesson in gone]
+            parts += [left_out(lesson, match, first=not parts and at == 0) for at, lesson in enumerate(gone)]
         elif match["short_title"]:
             parts[-1] += match["short_title"]
         if len(parts) == 1:

@@ -181,6 +181,7 @@ def rewritten(*lines: str) -> tuple[list[str], list[str]]:
     ("See [Lesson 06 · Moscow first](06-moscow-first.ipynb).", "See [Lesson 02 · Moscow first](02-moscow-first.ipynb)."),
     ("As [Lesson 06](06-moscow-first.ipynb#the-order) shows", "As [Lesson 02 · Moscow first](02-moscow-first.ipynb#the-order) shows"),
     ("the [order of events](06-moscow-first.ipynb)", "the [order of events](02-moscow-first.ipynb)"),
+    ("[as in Lesson 06](06-moscow-first.ipynb)", "[as in Lesson 02](02-moscow-first.ipynb)"),
     ("by slug alone: [Lesson 06](moscow-first.ipynb)", "by slug alone: [Lesson 02 · Moscow first](02-moscow-first.ipynb)"),
     ("Read [Lesson 04 · Kim's two plans](04-kims-two-plans.ipynb) first.",
      "Read the lesson “Kim's two plans” (not part of this course) first."),
@@ -196,6 +197,11 @@ def rewritten(*lines: str) -> tuple[list[str], list[str]]:
     ("Lessons 02 to 06 follow", "Lessons 01–04 follow"),
     ("Lessons 02–05 and more", "Lessons 01, 03 and 04 and more"),
     ("Lesson 03 and Lesson 05", "Lesson 04 and Lesson 03"),
+    ("It is so. Lessons 02 and 04 show it.",
+     "It is so. Lesson 01 and the lesson “Kim's two plans” (not part of this course) show it."),
+    ("It is so. Lessons 04 and 06 show it.",
+     "It is so. Lesson 02 and the lesson “Kim's two plans” (not part of this course) show it."),  # kept ones first
+    ("It is so. Lesson 04 and more.", "It is so. The lesson “Kim's two plans” (not part of this course) and more."),
     ("Lesson 12 and Exercise 04.1 and (04)", "Lesson 12 and Exercise 04.1 and (04)"),  # not lessons of the collection
     ("Lesson 02 on, Lessons 02 and 04", "Lesson 01 on, Lesson 01 and the lesson “Kim's two plans” (not part of this course)"),
 ], ids=lambda text: text[:40])
