@@ -130,11 +130,11 @@ def test_plural_mentions_follow_the_edition(built):
 def test_building_the_example_warns_about_each_lesson_citing_the_dropped_one(example):
     with pytest.warns(EditionWarning) as record:
         prepare(example)
-    messages = [str(w.message) for w in record if issubclass(w.category, EditionWarning)]
-    citing = sorted(m.split(" ", 1)[0] for m in messages if "kims-two-plans" in m and "refers to" in m)
+    messages = [str(w.message) for w in record if issubclass(w.category, EditionWarning) and " refers to " in str(w.message)]
+    citing = sorted(m.split(" ", 1)[0] for m in messages)
     assert citing == ["04-moscow-first.ipynb", "05-china-chooses.ipynb", "06-where-the-troops-went.ipynb",
-                      "08-one-voice-different-intentions.ipynb"]
-    assert all(str(EXAMPLE) in m and "“Kim's two plans”" in m for m in messages)
+                      "08-one-voice-different-intentions.ipynb"]  # one warning per lesson, however often it cites
+    assert all(str(EXAMPLE) in m and "“Kim's two plans” (kims-two-plans)" in m for m in messages)
 
 
 def test_the_command_line_prints_the_warnings_and_still_builds(tmp_path: Path, capsys):
