@@ -49,6 +49,7 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
         built.append(BuiltLesson(choice, lesson, nb))
     if config.source is None:  # the collection as published: its lessons exactly as they are
         return built
+    _check_due_dates(config, built)
     edition = {item.choice.slug: item.lesson for item in built}
     collection = {lesson.number: lesson for lesson in collection_lessons(notebooks_dir())}
     for index, item in enumerate(built):
@@ -75,6 +76,21 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
 
 def _warn(message: str) -> None:
     warnings.warn(EditionWarning(message), stacklevel=3)
+
+
+def _check_due_dates(config: CourseConfig, built: list[BuiltLesson]) -> None:
+    """Warn when a lesson is due before a lesson that comes earlier in the course."""
+    latest: BuiltLesson | None = None
+    for item in built:
+        if item.choice.due is None:
+            continue
+        if latest is not None and item.choice.due < latest.choice.due:
+            _warn(_("{lesson} is due on {date}, before {earlier}, which comes earlier in the course and is due on "
+                    "{earlier_date}. Check the due dates in {config}.", lesson=item.lesson.filename,
+                    date=format_date(item.choice.due.isoformat()), earlier=latest.lesson.filename,
+                    earlier_date=format_date(latest.choice.due.isoformat()), config=config.source))
+        else:
+            latest = item
 
 
 def _check_requires(config: CourseConfig, item: BuiltLesson, edition: dict[str, Lesson]) -> None:

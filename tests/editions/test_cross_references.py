@@ -253,3 +253,18 @@ def test_a_dropped_or_later_prerequisite_is_warned_about(tmp_path: Path, monkeyp
     with warnings.catch_warnings():  # control: the same lessons in the published collection warn about nothing
         warnings.simplefilter("error", EditionWarning)
         prepare(load_config(ROOT_DIR / "course.yml"))
+
+
+def test_a_lesson_due_before_an_earlier_one_is_warned_about(tmp_path: Path):
+    config = tmp_path / "course.yml"
+    config.write_text("lessons: [start-here, {slug: mao-proposes, due: 2026-03-10}, balance-of-forces]\n"
+                      "due_dates: {balance-of-forces: 2026-03-03}\n", encoding="utf-8")
+    with pytest.warns(EditionWarning) as record:
+        prepare(load_config(config))
+    due = [str(w.message) for w in record if " is due on " in str(w.message)]
+    assert due == ["02-balance-of-forces.ipynb is due on 3 March 2026, before 01-mao-proposes.ipynb, which comes "
+                   f"earlier in the course and is due on 10 March 2026. Check the due dates in {config}."]
+    with warnings.catch_warnings():  # control: the example's dates follow its order
+        warnings.simplefilter("error", EditionWarning)
+        warnings.filterwarnings("ignore", message=".* (refers to|builds on) ")  # only due dates count here
+        prepare(load_config(EXAMPLE))
