@@ -21,6 +21,8 @@ from typing import Callable, Mapping
 from course.catalog import Lesson, short_slug
 from course.i18n import _, format_date, ngettext
 
+# The patterns below read the lessons' own text, which is written in English (the collection's source
+# language): they recognise "Lesson 04", "Exercise 05.1", "(3 points"; they are not messages to translate.
 SECTION = re.compile(r"^## ")
 NUMBERED_HEADING = re.compile(r"^## \d+\. ", re.M)
 NAV_LINE = re.compile(r"^.*\]\(\.\./README\.md\).*$", re.M)
