@@ -662,6 +662,16 @@ def _selfcheck(ev, tmp_path, monkeypatch):
     return out
 
 
+def _reader_index(ev, tmp_path, monkeypatch):
+    from course.catalog import Lesson
+    from course.editions.config import CourseConfig
+    from course.editions.reader import index_html
+    from course.editions.student import BuiltLesson
+
+    lesson = Lesson(slug="00-x", number="00", title=PAYLOAD, question=PAYLOAD, minutes=5, difficulty=PAYLOAD)
+    return [index_html(CourseConfig(title=PAYLOAD, introduction=PAYLOAD, lessons=()), [BuiltLesson(None, lesson, None)])]
+
+
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
     ("lesson helpers", {"display.cards.timeline_html", "display.cards.event_html", "display.cards.source_card_html",
@@ -681,6 +691,7 @@ RENDERERS = [
     ("plan comparison", {"lesson.plan_comparison"}, _plan_comparison),
     ("argument map", {"lesson.argument_map"}, _argument_map),
     ("self-check", {"lesson.self_check"}, _selfcheck),
+    ("reader index", {"editions.reader.index_html"}, _reader_index),
 ]
 
 

@@ -4,28 +4,53 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from course.coursework.answer_keys import AnswerKeyError
+from course.editions.build import EDITIONS, BuildError, EditionWarning, build
 from course.editions.config import ConfigError
-from course.editions.build import EDITIONS, BuildError, build
-from course.i18n import t
+from course.i18n import N_, _
+
+DONE = {
+    "student": N_("Wrote the student collection ({count} lessons) to {out}. Students open notebooks/ after "
+                  "`pip install -e .` there, or launch it on Binder."),
+    "instructor": N_("Wrote the instructor edition ({count} lessons chosen) to {out}: nbgrader_config.py, source/ and "
+                     "rubrics.md. Run `nbgrader generate_assignment <lesson>` there."),
+    "reader": N_("Wrote the reader edition ({count} lessons) to {out}. Open {out}/index.html in a browser; it works "
+                 "offline."),
+}
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("build", help=t("editions.cli_help"))
-    parser.add_argument("--edition", choices=EDITIONS, default="student", help=t("editions.edition_help"))
-    parser.add_argument("--config", type=Path, default=None, metavar="course.yml", help=t("editions.config_help"))
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help=t("editions.out_help"))
-    parser.add_argument("--force", action="store_true", help=t("editions.force_help"))
+    parser = commands.add_parser("build", help=_(
+        "build an edition: student (a customised collection), instructor (nbgrader source course) or reader "
+        "(offline HTML)"))
+    parser.add_argument("--edition", choices=EDITIONS, default="student", help=_(
+        "student: notebooks, package and data to hand out; instructor: nbgrader source course with model answers, "
+        "hidden tests and rubrics; reader: static HTML that works offline (default: student)"))
+    parser.add_argument("--config", type=Path, default=None, metavar="course.yml", help=_(
+        "course config (see course.yml): which lessons, in what order, exercises, self-checks, points, due dates "
+        "(default: the whole collection)"))
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help=_("folder to write; it must not exist or be empty"))
+    parser.add_argument("--force", action="store_true",
+                        help=_("replace a non-empty output folder (only once the new build has succeeded)"))
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = build(args.edition, args.out, args.config, force=args.force)
-    except (ConfigError, AnswerKeyError, BuildError) as error:
-        print(t("editions.failed", error=error), file=sys.stderr)
-        return 1
-    print(t(f"editions.done_{args.edition}", out=args.out, count=len(config.lessons)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EditionWarning)
+        try:
+            config = build(args.edition, args.out, args.config, force=args.force)
+        except (ConfigError, AnswerKeyError, BuildError) as error:
+            print(_("The build stopped; nothing was written.\n{error}", error=error), file=sys.stderr)
+            return 1
+    for warning in caught:
+        if issubclass(warning.category, EditionWarning):
+            print(_("Warning: {message}", message=warning.message), file=sys.stderr)
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename, warning.lineno)
+    print(_(DONE[args.edition], out=args.out, count=len(config.lessons)))
     return 0

@@ -7,7 +7,7 @@ import importlib
 import sys
 
 from course import __version__
-from course.i18n import t
+from course.i18n import _, ngettext
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -16,10 +16,11 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         evidence = load(args.data)
     except DataError as error:
-        print(t("cli.check_failed", error=error), file=sys.stderr)
+        print(_("The evidence base has a problem.\n{error}\nNothing was changed.", error=error), file=sys.stderr)
         return 1
     counts = summary(evidence)
-    print(t("cli.check_ok", **counts))
+    print(_("The evidence base is valid: {sources} sources, {people} people, {events} events, {claims} argument "
+            "nodes, {plans} plan cells, {forces} force figures.", **counts))
     return 0
 
 
@@ -38,20 +39,25 @@ def _course_map(args: argparse.Namespace) -> int:
         return 0
     readme = Path(args.write)
     readme.write_text(replace_course_map(readme.read_text(encoding="utf-8"), items), encoding="utf-8")
-    print(t("cli.course_map_written", file=readme, count=len(items)))
+    print(ngettext("Course map in {file} updated ({n} lesson).", "Course map in {file} updated ({n} lessons).",
+                   len(items), file=readme))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="one-voice", description=t("cli.description"))
+    parser = argparse.ArgumentParser(prog="one-voice", description=_("One Voice, 1958: tools for instructors."))
     parser.add_argument("--version", action="version", version=f"one-voice {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help=t("cli.check_help"))
-    validate.add_argument("--data", default=None, help=t("cli.data_help"))
+    validate = commands.add_parser("validate", help=_("validate the evidence base (data/) and print a report"))
+    validate.add_argument("--data", default=None,
+                          help=_("folder holding datapackage.json (default: the collection's data/)"))
     validate.set_defaults(run=_validate)
-    course_map = commands.add_parser("course-map", help=t("cli.course_map_help"))
-    course_map.add_argument("--write", metavar="README", help=t("cli.course_map_write_help"))
-    course_map.add_argument("--notebooks", default=None, help=t("cli.notebooks_help"))
+    course_map = commands.add_parser("course-map", help=_(
+        "print the course map (lesson, title, central question, time) from the notebooks' metadata"))
+    course_map.add_argument("--write", metavar="README",
+                            help=_("rewrite the course map between the markers in this README"))
+    course_map.add_argument("--notebooks", default=None,
+                            help=_("folder of lesson notebooks (default: the collection's notebooks/)"))
     course_map.set_defaults(run=_course_map)
     for module in SUBCOMMAND_MODULES:
         importlib.import_module(module).add_parser(commands)

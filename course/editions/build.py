@@ -12,11 +12,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from course.editions.student import prepare, write_collection
 from course.editions.config import CourseConfig, default_config, load_config
 from course.editions.instructor import checked_keys, write_instructor
-from course.i18n import t
 from course.editions.reader import write_reader
+from course.editions.student import EditionWarning, prepare, write_collection
+from course.i18n import _
+
+__all__ = ["EDITIONS", "BuildError", "EditionWarning", "build"]
 
 EDITIONS = ("student", "instructor", "reader")
 
@@ -26,12 +28,17 @@ class BuildError(ValueError):
 
 
 def build(edition: str, out: Path, config_file: Path | None = None, force: bool = False) -> CourseConfig:
-    """Build one edition into `out`; raises ConfigError, AnswerKeyError or BuildError before writing anything."""
+    """Build one edition into `out`; raises ConfigError, AnswerKeyError or BuildError before writing anything.
+
+    What deserves the instructor's attention but does not stop the build (a reference to a lesson the
+    edition leaves out, a lesson whose prerequisite is dropped) is issued as an EditionWarning."""
     if edition not in EDITIONS:
-        raise BuildError(t("editions.unknown_edition", edition=edition, allowed=", ".join(EDITIONS)))
+        raise BuildError(_("Unknown edition \"{edition}\". Allowed: {allowed}.", edition=edition,
+                           allowed=", ".join(EDITIONS)))
     out = Path(out).absolute()
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise BuildError(t("editions.out_not_empty", out=out))
+        raise BuildError(_("The output folder {out} exists and is not empty. Fix: choose a new folder, or add --force "
+                           "to replace it once the new build has succeeded.", out=out))
     config = load_config(config_file) if config_file else default_config()
     built = prepare(config)
     keys = checked_keys(built) if edition == "instructor" else {}

@@ -14,9 +14,10 @@ from pathlib import Path
 import nbformat
 
 from course.coursework.answer_keys import TEXT_STUB, AnswerKeyError, checked_key, graded_cells, orphan_keys
-from course.editions.student import BuiltLesson
+from course.display.templating import render
 from course.editions.config import CourseConfig
-from course.i18n import t
+from course.editions.student import BuiltLesson
+from course.i18n import _
 from course.settings import notebooks_dir
 
 
@@ -24,7 +25,9 @@ def checked_keys(built: list[BuiltLesson]) -> dict[str, dict]:
     """Each assignment's key, by new lesson slug, after checking keys and notebooks match."""
     orphans = orphan_keys(notebooks_dir())
     if orphans:
-        raise AnswerKeyError(t("editions.key_orphan", file=orphans[0], notebooks=notebooks_dir()))
+        raise AnswerKeyError(_("{file}: this answer key has no lesson {notebooks}/<same name>.ipynb, so its grade ids "
+                               "belong to no notebook. Fix: rename it to match its lesson, or remove it.",
+                               file=orphans[0], notebooks=notebooks_dir()))
     return {item.lesson.slug: checked_key(item.nb, item.choice.notebook, item.choice.key)
             for item in built if graded_cells(item.nb)}
 
@@ -48,27 +51,14 @@ def merged(nb, key: dict) -> nbformat.NotebookNode:
 
 
 def nbgrader_config(config: CourseConfig, built: list[BuiltLesson]) -> str:
-    dates = "".join(t("editions.nbgrader_due_command", slug=b.lesson.slug, date=b.choice.due.isoformat())
-                    for b in built if b.choice.due and graded_cells(b.nb)) or t("editions.nbgrader_no_dates")
-    return t("editions.nbgrader_config", title=config.title, due=dates, text_stub=TEXT_STUB)
+    due = [(b.lesson.slug, b.choice.due.isoformat()) for b in built if b.choice.due and graded_cells(b.nb)]
+    return render("editions/nbgrader_config.py.j2", title=config.title, due=due, text_stub=TEXT_STUB)
 
 
 def rubrics(config: CourseConfig, built: list[BuiltLesson], keys: dict[str, dict]) -> str:
-    parts = [t("editions.rubrics_title", title=config.title)]
-    for item in built:
-        key = keys.get(item.lesson.slug)
-        if not key:
-            continue
-        parts.append(t("editions.rubrics_lesson", number=item.lesson.number, title=item.lesson.title,
-                       slug=item.lesson.slug))
-        for cell in graded_cells(item.nb):
-            entry = key[cell.grade_id]
-            if cell.kind == "written":
-                parts.append(t("editions.rubrics_written", grade_id=cell.grade_id, points=f"{cell.points:g}",
-                               solution=entry["solution"], rubric=entry["rubric"]))
-            elif cell.kind == "code":
-                parts.append(t("editions.rubrics_code", grade_id=cell.grade_id, solution=entry["solution"]))
-    return "\n".join(parts)
+    lessons = [(item.lesson, [(cell, keys[item.lesson.slug][cell.grade_id]) for cell in graded_cells(item.nb)])
+               for item in built if keys.get(item.lesson.slug)]
+    return render("editions/rubrics.md.j2", title=config.title, lessons=lessons)
 
 
 def write_instructor(config: CourseConfig, built: list[BuiltLesson], keys: dict[str, dict], folder: Path) -> None:

@@ -3,6 +3,13 @@
 Lessons follow one anatomy (GUIDE §4): a title cell with navigation, numbered `## N.` sections,
 self-checks as one-line `self_check("...")` cells in their own section, exercises in theirs. The
 edits rely on that anatomy rather than on cell positions, so they work for lessons written later.
+
+Cross-references follow the edition's numbering (`link_lessons`). A lesson links another by file,
+`[Lesson 04 · Kim's two plans](04-kims-two-plans.ipynb)`: the file name's slug says which lesson is
+meant, whatever number the edition gives it, and link text of the form "Lesson NN..." is rendered
+again from the edition. Plain mentions ("Lesson 04", "Lessons 02 and 03", "Lessons 01–07") are read in
+the collection's own numbering, the one every lesson is written in. A lesson the edition leaves out
+becomes plain text saying so.
 """
 
 from __future__ import annotations
@@ -11,15 +18,25 @@ import datetime as dt
 import re
 from typing import Callable, Mapping
 
-from course.catalog import Lesson
-from course.i18n import t
+from course.catalog import Lesson, short_slug
+from course.i18n import _, format_date, ngettext
 
+# The patterns below read the lessons' own text, which is written in English (the collection's source
+# language): they recognise "Lesson 04", "Exercise 05.1", "(3 points"; they are not messages to translate.
 SECTION = re.compile(r"^## ")
 NUMBERED_HEADING = re.compile(r"^## \d+\. ", re.M)
 NAV_LINE = re.compile(r"^.*\]\(\.\./README\.md\).*$", re.M)
 TITLE_NUMBER = re.compile(r"^(# \S+ )\d{2}( · )")
 SELFCHECK = re.compile(r"""^\s*self_check\((["']).+?\1\)\s*$""")
 POINTS = re.compile(r"\((\d+(?:\.\d+)?) points?")
+# `[text](04-kims-two-plans.ipynb#anchor)` (number optional), or a plain mention: "Lesson 04", with the lesson's
+# short title in parentheses after it ("Lesson 04 (Kim's two plans)"), "Lessons 02 and 03", "Lessons 01–07".
+REFERENCE = re.compile(
+    r"\[(?P<text>[^\]\n]*)\]\((?P<file>(?:\d{2}-)?(?P<slug>[A-Za-z0-9][A-Za-z0-9_-]*)\.ipynb)(?P<anchor>#[^)\s]*)?\)"
+    r"|\b(?P<word>Lessons?) (?P<numbers>\d{2}(?:(?:, and |, | and | to |–)\d{2})*)\b"
+    r"(?P<short_title> \([^()\n]{1,80}\))?")
+LINK_TEXT_NUMBER = re.compile(r"^Lessons? \d{2}\b|^\d{2}$")
+RANGE = (" to ", "–")
 
 
 def is_selfcheck(cell) -> bool:
@@ -49,7 +66,7 @@ def renumber_sections(nb) -> None:
     counter = iter(range(1, len(nb.cells) + 1))
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = NUMBERED_HEADING.sub(lambda _: f"## {next(counter)}. ", cell.source)
+            cell.source = NUMBERED_HEADING.sub(lambda match: f"## {next(counter)}. ", cell.source)
 
 
 def renumber(nb, lesson: Lesson) -> None:
@@ -66,10 +83,11 @@ def renumber(nb, lesson: Lesson) -> None:
 
 
 def navigation(previous: Lesson | None, following: Lesson | None) -> str:
-    parts = [t("editions.nav_previous", number=previous.number, title=previous.title, file=previous.filename)
-             if previous else None, t("editions.nav_contents"),
-             t("editions.nav_next", number=following.number, title=following.title, file=following.filename)
-             if following else None]
+    parts = [_("[← Lesson {number} · {title}]({file})", number=previous.number, title=previous.title,
+               file=previous.filename) if previous else None,
+             _("[Contents (README)](../README.md)"),
+             _("[Lesson {number} · {title} →]({file})", number=following.number, title=following.title,
+               file=following.filename) if following else None]
     return " · ".join(part for part in parts if part)
 
 
@@ -77,7 +95,7 @@ def set_navigation(nb, previous: Lesson | None, following: Lesson | None) -> Non
     line = navigation(previous, following)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = NAV_LINE.sub(lambda _: line, cell.source)
+            cell.source = NAV_LINE.sub(lambda match: line, cell.source)
 
 
 def set_points(nb, points: Mapping[str, float]) -> None:
@@ -89,14 +107,113 @@ def set_points(nb, points: Mapping[str, float]) -> None:
         cell.metadata["nbgrader"]["points"] = points[grade_id]
         prompt = next((c for c in reversed(nb.cells[:index]) if c.cell_type == "markdown" and "nbgrader" not in c.metadata), None)
         if prompt is not None:
-            label = t("editions.points_one" if points[grade_id] == 1 else "editions.points_many", points=f"{points[grade_id]:g}")
-            prompt.source = POINTS.sub(f"({label}", prompt.source, count=1)
+            value = points[grade_id]
+            label = ngettext("{points} point", "{points} points", 1 if value == 1 else 2, points=f"{value:g}")
+            prompt.source = POINTS.sub(lambda match: f"({label}", prompt.source, count=1)
 
 
 def add_due_date(nb, due: dt.date) -> None:
     """Show the due date in the title cell, just above its navigation line."""
     title = nb.cells[0]
-    line = t("editions.due_line", date=f"{due.day} {due:%B %Y}")
+    line = _("**Due:** {date}", date=format_date(due.isoformat()))
     lines = title.source.split("\n")
     at = next((i for i, text in enumerate(lines) if NAV_LINE.match(text)), len(lines))
     title.source = "\n".join(lines[:at] + [line, ""] + lines[at:])
+
+
+def link_lessons(nb, edition: Mapping[str, Lesson], collection: Mapping[str, Lesson]) -> list[Lesson]:
+    """Point the lesson's references to other lessons at the edition's numbering; return the lessons
+    referred to that the edition leaves out (each once, in order of first mention).
+
+    `edition` maps short slugs to the lessons as this edition numbers them, `collection` maps the
+    collection's numbers ("04") to its lessons. Run it before `renumber` (the title cell's own number
+    and the navigation lines are left alone: `renumber` and `set_navigation` rewrite them).
+    """
+    by_slug = {short_slug(lesson.slug): lesson for lesson in collection.values()}
+    dropped: dict[str, Lesson] = {}
+
+    def left_out(lesson: Lesson, match: re.Match, first: bool = True) -> str:
+        dropped.setdefault(lesson.slug, lesson)
+        before, after = match.string[:match.start()], match.string[match.end():]
+        if after.startswith(")"):  # the end of a parenthesis: no second one inside it
+            return _("the lesson “{title}”, not part of this course", title=lesson.title)
+        if first and _starts_sentence(before):
+            return _("The lesson “{title}” (not part of this course)", title=lesson.title)
+        return _("the lesson “{title}” (not part of this course)", title=lesson.title)
+
+    def link(match: re.Match) -> str:
+        slug = short_slug(match["slug"])
+        if slug in edition:
+            target = edition[slug]
+            text = match["text"]
+            if LINK_TEXT_NUMBER.match(text):
+                text = _("Lesson {number} · {title}", number=target.number, title=target.title)
+            else:  # the author's own words, with any lesson numbers in them renumbered
+                text = REFERENCE.sub(rewrite, text)
+            return f"[{text}]({target.filename}{match['anchor'] or ''})"
+        if slug in by_slug:
+            return left_out(by_slug[slug], match)
+        return match[0]  # a notebook that is not a lesson: not ours to change
+
+    def mention(match: re.Match) -> str:
+        numbers, is_range = _numbers(match["numbers"])
+        if any(number not in collection for number in numbers):
+            return match[0]  # not a lesson of the collection: leave the text as the author wrote it
+        meant = [collection[number] for number in numbers]
+        kept = sorted(edition[short_slug(lesson.slug)].number for lesson in meant if short_slug(lesson.slug) in edition)
+        gone = [lesson for lesson in meant if short_slug(lesson.slug) not in edition]
+        if not gone and kept == numbers:
+            return match[0]
+        listed = gone and (not is_range or not kept)  # a range stands for what is left of it
+        numbers_text = ", ".join(kept) if listed else _number_list(kept, is_range)  # "Lessons 03, 06 and the lesson..."
+        parts = [ngettext("Lesson {numbers}", "Lessons {numbers}", len(kept), numbers=numbers_text)] if kept else []
+        if listed:
+            parts += [left_out(lesson, match, first=not parts and at == 0) for at, lesson in enumerate(gone)]
+        elif match["short_title"]:
+            parts[-1] += match["short_title"]
+        if len(parts) == 1:
+            return parts[0]
+        return _("{items} and {last}", items=", ".join(parts[:-1]), last=parts[-1])
+
+    def rewrite(match: re.Match) -> str:
+        return link(match) if match["file"] else mention(match)
+
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.split("\n")
+        for at, line in enumerate(lines):
+            if NAV_LINE.match(line) or (index == 0 and TITLE_NUMBER.match(line)):
+                continue
+            lines[at] = REFERENCE.sub(rewrite, line)
+        cell.source = "\n".join(lines)
+    return list(dropped.values())
+
+
+def _starts_sentence(before: str) -> bool:
+    text = before.rstrip(" *_")
+    return not text or text.endswith((".", "!", "?", "\n")) or re.search(r"(^|\n)\s*[-*]$", text) is not None
+
+
+def _numbers(text: str) -> tuple[list[str], bool]:
+    """"02 and 03" -> (["02", "03"], False); "01–07" and "02 to 07" -> (["01", ..., "07"], True)."""
+    tokens = re.findall(r"\d{2}|, and |, | and | to |–", text)
+    numbers, is_range = [], False
+    for position, token in enumerate(tokens):
+        if token in RANGE:
+            is_range = True
+            start, end = int(tokens[position - 1]), int(tokens[position + 1])
+            numbers += [f"{n:02d}" for n in range(start + 1, end)]
+        elif token[0].isdigit():
+            numbers.append(token)
+    return numbers, is_range
+
+
+def _number_list(numbers: list[str], as_range: bool) -> str:
+    """The edition's numbers: "03–06" when the original was a range and they follow on, else "02, 03 and 05"."""
+    values = [int(n) for n in numbers]
+    if as_range and len(numbers) > 1 and values == list(range(values[0], values[-1] + 1)):
+        return _("{first}–{last}", first=numbers[0], last=numbers[-1])
+    if len(numbers) == 1:
+        return numbers[0]
+    return _("{items} and {last}", items=", ".join(numbers[:-1]), last=numbers[-1])

@@ -7,14 +7,14 @@ USB stick or a campus server without internet.
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 from pathlib import Path
 
-from course.editions.student import BuiltLesson
+from course import settings
+from course.display.templating import render
 from course.editions.config import CourseConfig
-from course.i18n import t
+from course.editions.student import BuiltLesson
 
 ASSETS = Path(__file__).resolve().parent / "reader_assets"
 LESSON_LINK = re.compile(r"""href=(["'])([^"'/:]+)\.ipynb\1""")
@@ -34,11 +34,10 @@ def local_links(page: str) -> str:
     return CONTENTS_LINK.sub(lambda m: f"href={m[1]}index.html{m[1]}", page)
 
 
-def index_page(config: CourseConfig, built: list[BuiltLesson]) -> str:
-    rows = "".join(t("editions.reader_row", number=b.lesson.number, file=f"{b.lesson.slug}.html",
-                     title=html.escape(b.lesson.title), question=html.escape(b.lesson.question),
-                     minutes=b.lesson.minutes) for b in built)
-    return t("editions.reader_index", title=html.escape(config.title), rows=rows)
+def index_html(config: CourseConfig, built: list[BuiltLesson]) -> str:
+    """The edition's front page: every lesson with its question and time, linked to its page."""
+    return render("editions/reader_index.html.j2", title=config.title, lessons=[b.lesson for b in built],
+                  lang=settings.language().replace("_", "-"))
 
 
 def write_reader(config: CourseConfig, built: list[BuiltLesson], folder: Path) -> None:
@@ -47,4 +46,4 @@ def write_reader(config: CourseConfig, built: list[BuiltLesson], folder: Path) -
     for item in built:
         page, _ = html_exporter.from_notebook_node(item.nb, resources={"metadata": {"name": item.lesson.title}})
         (folder / f"{item.lesson.slug}.html").write_text(local_links(page), encoding="utf-8")
-    (folder / "index.html").write_text(index_page(config, built), encoding="utf-8")
+    (folder / "index.html").write_text(index_html(config, built), encoding="utf-8")

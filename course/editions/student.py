@@ -10,19 +10,26 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from course.catalog import MAP_END, MAP_START, Lesson, course_map_markdown, lessons as collection_lessons, short_slug
+from course.display.templating import render
 from course.editions import lesson_edits as edits
-from course.catalog import MAP_END, MAP_START, Lesson, course_map_markdown
 from course.editions.config import CourseConfig, LessonChoice
-from course.i18n import t
-from course.settings import PACKAGE_DIR, ROOT_DIR
+from course.i18n import _, format_date
+from course.settings import PACKAGE_DIR, ROOT_DIR, notebooks_dir
 
 COPIED = ("data", "binder", "pyproject.toml", "LICENSE", "LICENSE-CONTENT", "CITATION.cff")
 NOT_FOR_STUDENTS = shutil.ignore_patterns("keys", "reader_assets", "__pycache__", "*.pyc")
+
+
+class EditionWarning(UserWarning):
+    """The edition builds, but something in it deserves the instructor's attention (a lesson it leaves out
+    is referred to, or needed, by a lesson it keeps). `one-voice build` prints each one."""
 
 
 @dataclass
@@ -37,15 +44,22 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
     built = []
     for index, choice in enumerate(config.lessons):
         nb = nbformat.read(choice.notebook, as_version=4)
-        meta = nb.metadata["one_voice"]
         number = f"{index:02d}"
-        lesson = Lesson(slug=f"{number}-{choice.slug}", number=number, title=meta["title"],
-                        question=meta["question"], minutes=meta["minutes"], difficulty=meta["difficulty"])
+        lesson = Lesson.from_metadata(nb.metadata["one_voice"], slug=f"{number}-{choice.slug}", number=number)
         built.append(BuiltLesson(choice, lesson, nb))
     if config.source is None:  # the collection as published: its lessons exactly as they are
         return built
+    _check_due_dates(config, built)
+    edition = {item.choice.slug: item.lesson for item in built}
+    collection = {lesson.number: lesson for lesson in collection_lessons(notebooks_dir())}
     for index, item in enumerate(built):
         nb, choice = item.nb, item.choice
+        for gone in edits.link_lessons(nb, edition, collection):
+            _warn(_("{lesson} refers to lesson {number} of the collection, “{title}” ({slug}), which this course "
+                    "leaves out: the reference now says so in plain text. To keep it, add {slug} to lessons: in "
+                    "{config}.", lesson=item.lesson.filename, number=gone.number, title=gone.title,
+                    slug=short_slug(gone.slug), config=config.source))
+        _check_requires(config, item, edition)
         edits.renumber(nb, item.lesson)
         if not choice.selfchecks:
             edits.drop(nb, edits.is_selfcheck)
@@ -60,13 +74,44 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
     return built
 
 
+def _warn(message: str) -> None:
+    warnings.warn(EditionWarning(message), stacklevel=3)
+
+
+def _check_due_dates(config: CourseConfig, built: list[BuiltLesson]) -> None:
+    """Warn when a lesson is due before a lesson that comes earlier in the course."""
+    latest: BuiltLesson | None = None
+    for item in built:
+        if item.choice.due is None:
+            continue
+        if latest is not None and item.choice.due < latest.choice.due:
+            _warn(_("{lesson} is due on {date}, before {earlier}, which comes earlier in the course and is due on "
+                    "{earlier_date}. Check the due dates in {config}.", lesson=item.lesson.filename,
+                    date=format_date(item.choice.due.isoformat()), earlier=latest.lesson.filename,
+                    earlier_date=format_date(latest.choice.due.isoformat()), config=config.source))
+        else:
+            latest = item
+
+
+def _check_requires(config: CourseConfig, item: BuiltLesson, edition: dict[str, Lesson]) -> None:
+    """Warn when a lesson the edition keeps builds on one it leaves out, or on one it puts later."""
+    for slug in item.lesson.requires:
+        needed = edition.get(slug)
+        if needed is None:
+            _warn(_("{lesson} builds on {slug}, which this course leaves out. Add {slug} to lessons: in {config}, "
+                    "or tell your students where to catch up.", lesson=item.lesson.filename, slug=slug,
+                    config=config.source))
+        elif needed.number > item.lesson.number:
+            _warn(_("{lesson} builds on {slug}, which this course puts after it, as {later}. Move {slug} before "
+                    "{this} in lessons: in {config}.", lesson=item.lesson.filename, slug=slug,
+                    later=needed.filename, this=item.choice.slug, config=config.source))
+
+
 def readme(config: CourseConfig, built: list[BuiltLesson]) -> str:
-    dates = [t("editions.readme_due_row", number=b.lesson.number, title=b.lesson.title,
-               date=f"{b.choice.due.day} {b.choice.due:%B %Y}") for b in built if b.choice.due]
-    due = t("editions.readme_due", rows="\n".join(dates)) if dates else ""
+    due = [(b.lesson, format_date(b.choice.due.isoformat())) for b in built if b.choice.due]
     course_map = course_map_markdown([b.lesson for b in built])
-    return t("editions.readme", title=config.title, introduction=config.introduction,
-             course_map=f"{MAP_START}\n{course_map}\n{MAP_END}", due=due)
+    return render("editions/README.md.j2", title=config.title, introduction=config.introduction,
+                  course_map=f"{MAP_START}\n{course_map}\n{MAP_END}", due=due)
 
 
 def write_collection(config: CourseConfig, built: list[BuiltLesson], folder: Path, execute: bool) -> None:

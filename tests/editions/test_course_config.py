@@ -1,5 +1,6 @@
 """course.yml: every mistake stops the build with one message (file, key, value, allowed values) and writes
-nothing; the documented configs load; the example two-week unit builds, renumbers and runs under nbval."""
+nothing, whether the JSON Schema (course/editions/schemas/course.schema.json) or a later check finds it; the
+documented configs load; the example two-week unit builds, renumbers and runs under nbval."""
 
 from __future__ import annotations
 
@@ -57,6 +58,16 @@ BAD = {
                       "due_dates.start-here", "2026-03-03", "each lesson once"),
     "due for a dropped lesson": ("lessons: [start-here]\ndue_dates: {balance-of-forces: 2026-03-03}",
                                  "due_dates.balance-of-forces", "balance-of-forces", "start-here"),
+    "impossible date": ("lessons: [{slug: start-here, due: 2026-02-30}]", "lessons[0].due", "2026-02-30",
+                        "YYYY-MM-DD"),
+    "date with a time": ("due_dates: {start-here: 2026-03-02 10:00}", "due_dates.start-here", "2026-03-02",
+                         "YYYY-MM-DD"),
+    "negative points": ("lessons: [{slug: balance-of-forces, points: {ex01-3-seven-to-six: -1}}]",
+                        "lessons[0].points.ex01-3-seven-to-six", "-1", "a number of 0 or more"),
+    "entry without slug": ("lessons: [{exercises: off}]", "lessons[0]", "exercises", "a slug such as"),
+    "not a mapping": ("- start-here", "(top level)", "start-here", "YAML mapping"),
+    "due dates not a mapping": ("due_dates: [start-here]", "due_dates", "start-here", "to a date written YYYY-MM-DD"),
+    "several mistakes": ("titel: x\nexercises: maybe\nlessons: [nothing]", "", "", ""),
 }
 
 
@@ -73,9 +84,29 @@ def test_every_mistake_gives_one_message_and_writes_nothing(tmp_path: Path, case
         build("student", out, config)
     message = str(error.value)
     assert message.startswith(f"{config}: ")
+    assert message.count("\n  key: ") == message.count("\n  value: ") == message.count("\n  allowed: ") == 1
     assert f"key: {key}" in message and value in message.split("value: ")[1].split("\n")[0]
     assert allowed in message.split("allowed: ")[1]
+    assert "Traceback" not in message and "is not of type" not in message  # ours, not jsonschema's wording
     assert sorted(tmp_path.rglob("*")) == before and not out.exists()
+
+
+def test_the_schema_is_shipped_and_describes_every_key_the_loader_reads():
+    import json
+
+    from course.editions import validation
+
+    schema = json.loads((validation.SCHEMAS / "course.schema.json").read_text(encoding="utf-8"))
+    validation.validator("course")  # raises if the schema itself is invalid
+    assert list(schema["properties"]) == ["title", "introduction", "lessons", "extra_lessons", "exercises",
+                                          "selfchecks", "due_dates"]
+    assert list(schema["$defs"]["lesson"]["properties"]) == ["slug", "exercises", "selfchecks", "points", "due"]
+    from course.editions.config import KINDS
+
+    titles = {sub["title"] for sub in schema["$defs"].values()} | {schema["title"]} | {
+        sub["title"] for sub in schema["properties"].values() if "title" in sub}
+    titles |= {"points", "points value"}
+    assert titles <= set(KINDS), titles - set(KINDS)  # every kind of value has its own message
 
 
 def test_the_documented_configs_load():
