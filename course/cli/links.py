@@ -9,18 +9,18 @@ from pathlib import Path
 from course.catalog import lessons
 from course.editions.links import (MYBINDER, LinkError, Refs, check_lesson, clone_folder, hub_branch_problem, local_refs,
                                    lti_custom_parameter, lti_launch_url, make_links)
-from course.i18n import t
+from course.i18n import _
 from course.settings import ROOT_DIR
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("links", help=t("links.cli_help"))
-    parser.add_argument("--repo", required=True, metavar="URL", help=t("links.repo_help"))
-    parser.add_argument("--branch", default=None, help=t("links.branch_help"))
-    parser.add_argument("--hub", default=None, metavar="URL", help=t("links.hub_help"))
-    parser.add_argument("--lesson", default=None, metavar="SLUG", help=t("links.lesson_help"))
-    parser.add_argument("--binderhub", default=MYBINDER, metavar="URL", help=t("links.binderhub_help"))
-    parser.add_argument("--lti", action="store_true", help=t("links.lti_help"))
+    parser = commands.add_parser("links", help=_("print the links that open a lesson: Binder (with its Markdown badge) and, with --hub, a JupyterHub nbgitpuller link"))
+    parser.add_argument("--repo", required=True, metavar="URL", help=_("the repository's public address, e.g. https://github.com/OWNER/REPO (any git URL works)"))
+    parser.add_argument("--branch", default=None, help=_("branch to launch (default: the repository's default branch); Binder also takes a tag or commit, the hub link only a branch"))
+    parser.add_argument("--hub", default=None, metavar="URL", help=_("your JupyterHub's address, e.g. https://hub.example.edu: adds an nbgitpuller link"))
+    parser.add_argument("--lesson", default=None, metavar="SLUG", help=_("the lesson to open, by its slug (default: the first lesson)"))
+    parser.add_argument("--binderhub", default=MYBINDER, metavar="URL", help=_("the BinderHub to launch on (default: https://mybinder.org)"))
+    parser.add_argument("--lti", action="store_true", help=_("with --hub: also print the LTI 1.1 launch URL for your LMS (hub with ltiauthenticator), which logs the student in and follows the hub link"))
     parser.set_defaults(run=run)
 
 
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     known = [lesson.slug for lesson in lessons()]
     try:
         if args.lti and not args.hub:
-            raise LinkError(t("links.lti_needs_hub"))
+            raise LinkError(_("--lti needs --hub: the LMS launch goes through your hub, e.g. --hub https://hub.example.edu --lti."))
         slug = check_lesson(args.lesson or (known[0] if known else ""), known)
         if args.hub and args.branch:
             problem = hub_branch_problem(args.branch, known_refs(args.repo))
@@ -52,16 +52,16 @@ def run(args: argparse.Namespace) -> int:
     except LinkError as error:
         print(error, file=sys.stderr)
         return 2
-    print(t("links.binder_heading", path=links.lesson_path))
+    print(_("Binder (opens JupyterLab at {path}):", path=links.lesson_path))
     print(f"  {links.binder}")
-    print(t("links.badge_heading"))
+    print(_("Markdown badge:"))
     print(f"  {links.badge}")
     if links.hub:
-        print(t("links.hub_heading", folder=clone_folder(args.repo), path=links.lesson_path))
+        print(_("JupyterHub with nbgitpuller (copies the repository to ~/{folder}, keeps students' edits, opens {path}):", folder=clone_folder(args.repo), path=links.lesson_path))
         print(f"  {links.hub}")
     if args.lti and links.hub:
-        print(t("links.lti_heading"))
+        print(_("LMS launch URL (LTI 1.1, ltiauthenticator): logs the student in through the LMS, then follows the hub link:"))
         print(f"  {lti_launch_url(args.hub, links.hub)}")
-        print(t("links.lti_custom_heading", launch=args.hub.strip().rstrip("/") + "/hub/lti/launch"))
+        print(_("Or, if your LMS keeps one launch URL for the tool ({launch}), give each lesson this custom parameter (the LMS sends it as custom_next):", launch=args.hub.strip().rstrip("/") + "/hub/lti/launch"))
         print(f"  {lti_custom_parameter(links.hub)}")
     return 0

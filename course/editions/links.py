@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
-from course.i18n import t
+from course.i18n import _
 
 MYBINDER = "https://mybinder.org"
 BADGE_IMAGE = "https://mybinder.org/badge_logo.svg"
@@ -62,7 +62,7 @@ def clone_folder(repo_url: str) -> str:
     last = repo_url.strip().rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
     name = last[: -len(".git")] if last.endswith(".git") else last
     if not name:
-        raise LinkError(t("links.bad_repo", repo=repo_url))
+        raise LinkError(_("Cannot make a link for the repository '{repo}': give its address, e.g. https://github.com/OWNER/REPO.", repo=repo_url))
     return name
 
 
@@ -75,7 +75,7 @@ def check_lesson(slug: str, known: list[str]) -> str:
     slug = slug[: -len(".ipynb")] if slug.endswith(".ipynb") else slug
     slug = slug.rsplit("/", 1)[-1]
     if slug not in known:
-        raise LinkError(t("links.unknown_lesson", lesson=slug, known=", ".join(known) or t("links.no_lessons")))
+        raise LinkError(_("There is no lesson '{lesson}' in this collection. Lessons: {known}.", lesson=slug, known=", ".join(known) or _("(none found)")))
     return slug
 
 
@@ -83,7 +83,7 @@ def binder_spec(repo_url: str, ref: str = BINDER_DEFAULT_REF) -> str:
     """`gh/OWNER/REPO/REF` for GitHub, `git/<url-escaped URL>/REF` for any other git URL."""
     repo_url = repo_url.strip()
     if not repo_url:
-        raise LinkError(t("links.bad_repo", repo=repo_url))
+        raise LinkError(_("Cannot make a link for the repository '{repo}': give its address, e.g. https://github.com/OWNER/REPO.", repo=repo_url))
     ref = ref or BINDER_DEFAULT_REF
     found = github_repo(repo_url)
     if found:
@@ -100,7 +100,7 @@ def binder_url(repo_url: str, slug: str, ref: str = BINDER_DEFAULT_REF, binderhu
 
 def binder_badge(url: str) -> str:
     """The Markdown badge for a Binder link (the README carries one)."""
-    return f"[![{t('links.badge_alt')}]({BADGE_IMAGE})]({url})"
+    return f"[![{_('Launch on Binder')}]({BADGE_IMAGE})]({url})"
 
 
 def nbgitpuller_url(hub: str, repo_url: str, slug: str, branch: str | None = None) -> str:
@@ -109,7 +109,7 @@ def nbgitpuller_url(hub: str, repo_url: str, slug: str, branch: str | None = Non
     Without a branch, nbgitpuller uses the repository's default branch.
     """
     if not re.match(r"^https?://[^/\s]+", hub.strip()):
-        raise LinkError(t("links.bad_hub", hub=hub))
+        raise LinkError(_("The hub address '{hub}' must start with http:// or https://, e.g. https://hub.example.edu.", hub=hub))
     folder = clone_folder(repo_url)
     query: dict[str, str] = {"repo": repo_url.strip()}
     if branch:
@@ -170,12 +170,12 @@ def hub_branch_problem(branch: str, known: list[Refs]) -> str | None:
     """
     suggestion = "term-" + re.sub(r"[^A-Za-z0-9._-]+", "-", branch.rsplit("/", 1)[-1]).strip("-.")
     if branch.startswith("refs/"):
-        return t("links.ref_path_for_hub", ref=branch, name=branch.split("/", 2)[-1])
+        return _("'{ref}' is a full ref name; the hub link needs a plain branch name: use --branch {name} (a branch, not a tag).", ref=branch, name=branch.split("/", 2)[-1])
     for refs in known:
         if branch in refs.tags and branch not in refs.branches:
-            return t("links.tag_for_hub", ref=branch, where=refs.where, branch=suggestion)
+            return _("'{ref}' is a tag in {where}, and the hub link needs a branch: nbgitpuller clones a tag on the first click, but every later click fails (it runs `git diff ..origin/{ref}`, and a tag has no origin/{ref}; tag support is nbgitpuller issue #361). Make a branch for the term at that tag and use it: git branch {branch} {ref} && git push origin {branch}, then --branch {branch}. (Binder links may use the tag: leave out --hub.)", ref=branch, where=refs.where, branch=suggestion)
     if _COMMIT.match(branch) and not any(branch in refs.branches for refs in known):
-        return t("links.commit_for_hub", ref=branch, branch="term-" + branch[:7])
+        return _("'{ref}' looks like a commit id, and the hub link needs a branch (nbgitpuller clones and updates a branch). Make a branch at that commit and use it: git branch {branch} {ref} && git push origin {branch}, then --branch {branch}.", ref=branch, branch="term-" + branch[:7])
     return None
 
 
