@@ -55,6 +55,6 @@ notebooks: $(STAMP_TEST)
 # Extract the interface messages into the template catalogue and merge them into each translation.
 # Changed English messages become fuzzy there; the tests fail until a translator has reviewed them.
 messages: $(STAMP_TEST)
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _ -k _markup -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k _markup -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output \
 		--project "One Voice, 1958" --copyright-holder "One Voice, 1958" -o course/locales/course.pot .
-	$(BIN)/pybabel update --quiet -i course/locales/course.pot -d course/locales -D course -l zh_Hans --no-wrap
+	$(BIN)/pybabel update -i course/locales/course.pot -d course/locales -D course -l zh_Hans --no-wrap
