@@ -33,7 +33,14 @@ def _course_map(args: argparse.Namespace) -> int:
 
     from course.catalog import course_map_markdown, lessons, replace_course_map
 
-    items = lessons(Path(args.notebooks) if args.notebooks else None)
+    folder = Path(args.notebooks) if args.notebooks else None
+    items = lessons(folder)
+    if args.load:
+        from course.editions.load import lesson_load, load_table
+        from course.settings import notebooks_dir
+
+        print(load_table([lesson_load((folder or notebooks_dir()) / item.filename) for item in items]))
+        return 0
     if not args.write:
         print(course_map_markdown(items))
         return 0
@@ -58,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                             help=_("rewrite the course map between the markers in this README"))
     course_map.add_argument("--notebooks", default=None,
                             help=_("folder of lesson notebooks (default: the collection's notebooks/)"))
+    course_map.add_argument("--load", action="store_true", help=_(
+        "print each lesson's reading load (our prose, other text, primary text, tasks) and the time it models"))
     course_map.set_defaults(run=_course_map)
     for module in SUBCOMMAND_MODULES:
         importlib.import_module(module).add_parser(commands)
