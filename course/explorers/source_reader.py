@@ -23,6 +23,8 @@ MAX_CARDS = 25
 SEARCHED_COLUMNS = ("id", "title", "title_en", "creator", "date", "archive", "reference", "audience", "translator",
                     "excerpt", "excerpt_en", "can_tell", "cannot_tell", "note")
 TABLE_COLUMNS = ("id", "date", "type", "party", "language", "primary", "title_en")
+TABLE_HEADERS = (N_("Id"), N_("Date"), N_("Type"), N_("Whose document"), N_("Language"), N_("Primary"),
+                 N_("Title (English)"))
 PREPARED = Cache(limit=8)
 
 TYPE_LABELS = {
@@ -128,12 +130,19 @@ def view(state: SourceReaderState, evidence: Evidence) -> SourceReaderView:
                    limit=MAX_CARDS, total=len(matches)) if len(matches) > MAX_CARDS else "")
     cards = [source_card_html(row) for _index, row in shown.iterrows()]
     table = matches[list(TABLE_COLUMNS)].reset_index(drop=True)
-    rows = [["" if pd.isna(value) else value for value in row] for row in table.itertuples(index=False)]
+    rows = [[_cell_text(value) for value in row] for row in table.itertuples(index=False)]
     return SourceReaderView(ids=tuple(matches["id"]), shown_ids=tuple(shown["id"]), count_line=count_line,
                             more_line=more_line, cards_html=render("explorers/source_cards.html.j2", cards=cards),
                             table=table,
-                            table_html=render("explorers/table.html.j2", columns=list(TABLE_COLUMNS), rows=rows,
+                            table_html=render("explorers/table.html.j2", columns=[_(h) for h in TABLE_HEADERS], rows=rows,
                                               caption=None, marked=None))
+
+
+def _cell_text(value) -> object:
+    """A table cell: yes/no for the `primary` flag, nothing for a missing value."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return "" if pd.isna(value) else value
 
 
 def _options(values, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:

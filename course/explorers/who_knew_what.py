@@ -131,8 +131,9 @@ def _log(events: pd.DataFrame, date: str) -> pd.DataFrame:
     """The flat list behind the board: every communication up to the day, oldest first."""
     frame = _until(communications(events), date)
     return pd.DataFrame({
-        "date": frame["date"], "from": frame["from_party"], "to": frame["to_party"], "what": frame["conveys"],
-        "event id": frame["event_id"], "sources": frame["source_ids"].map("; ".join),
+        _("Date"): frame["date"], _("From"): frame["from_party"], _("To"): frame["to_party"],
+        _("What passed"): frame["conveys"], _("Event id"): frame["event_id"],
+        _("Source ids"): frame["source_ids"].map("; ".join),
     }).reset_index(drop=True)
 
 

@@ -178,3 +178,44 @@ def test_driving_each_explorer_changes_what_it_shows(ev):
     assert sr.count.value != before and sr.current.ids
     sr.year_from.value, sr.year_to.value = 1958, 1957  # "from" after "to": the same two years
     assert sr.state().years == (1957, 1958)
+
+
+def test_every_class_in_explorer_html_carries_the_one_prefix(ev):
+    """All six explorers' markup uses `ov-x-` classes; the source cards come from display.cards, as in a lesson."""
+    import re
+
+    from course.display.cards import source_card_html
+
+    card_classes = {c for _i, row in ev.sources.iterrows()
+                    for attr in re.findall(r"class=['\"]([^'\"]+)", source_card_html(row)) for c in attr.split()}
+    found = set()
+    for name, (shell_class, _view) in SHELLS.items():
+        shell = shell_class(evidence=ev)
+        if name == "plan_comparison":
+            shell.reveal_all.click()
+        pages = [w.value for w in walk(shell.root) if isinstance(w, widgets.HTML)]
+        pages += [o["data"]["text/html"] for w in walk(shell.root) if isinstance(w, widgets.Output) for o in w.outputs]
+        for page in pages:
+            found |= {c for attr in re.findall(r"class=['\"]([^'\"]+)", page) for c in attr.split()}
+    assert len(found) > 10
+    stray = {c for c in found - card_classes if not c.startswith(base.CSS_PREFIX)}
+    assert not stray, f"classes without the {base.CSS_PREFIX} prefix: {sorted(stray)}"
+
+
+def test_explorers_that_draw_no_chart_do_not_load_matplotlib():
+    """A lean kernel: matplotlib is imported when a chart is drawn, not when an explorer module is imported."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from course.lesson import argument_map, plan_comparison, source_reader, who_knew_what\n"
+        "import course.explorers.force_balance, course.explorers.withdrawal_scenario\n"
+        "for show in (argument_map, plan_comparison, source_reader, who_knew_what): show()\n"
+        "print('before', 'matplotlib' in sys.modules)\n"
+        "from course.lesson import force_balance\n"
+        "force_balance()\n"
+        "print('after', 'matplotlib' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
+    assert result.stdout.split() == ["before", "False", "after", "True"]
