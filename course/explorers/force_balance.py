@@ -154,10 +154,17 @@ def _text_alternative(state: ForceBalanceState, lines: dict[str, tuple[int, ...]
     return " ".join(parts)
 
 
+def check(year, estimate) -> None:
+    """A clear error for a year or an estimate the explorer does not have."""
+    if estimate not in ESTIMATES or year not in YEARS:
+        raise ValueError(_("force_balance(year={year}, estimate={estimate}): choose a year from {first} to {last} "
+                           "and an estimate among {estimates}.", year=repr(year), estimate=repr(estimate),
+                           first=YEARS[0], last=YEARS[-1], estimates=", ".join(map(repr, ESTIMATES))))
+
+
 def view(state: ForceBalanceState, evidence: Evidence) -> ForceBalanceView:
     """The chart data, readout, caption and table for one choice of year, estimate and series."""
-    if state.estimate not in ESTIMATES or state.year not in YEARS:
-        raise ValueError(f"unknown estimate or year: {state.estimate!r}, {state.year!r}")
+    check(state.year, state.estimate)
     tables = _tables(evidence.forces)
     chosen = tables[state.estimate]
     estimate = estimate_label(state.estimate)
@@ -247,6 +254,7 @@ class ForceBalanceExplorer(Explorer[ForceBalanceState, ForceBalanceView]):
     """The widgets around `view`: year and estimate buttons, series check boxes, readout, chart, table."""
 
     def __init__(self, year: int = 1956, estimate: str = "strength", evidence: Evidence | None = None):
+        check(year, estimate)
         super().__init__(evidence)
         wide = {"description_width": "initial"}
         # Buttons, not a slider: each year is a button named by its text, reachable with Tab.

@@ -127,7 +127,8 @@ def predict(state: PlanComparisonState, plan: str, dimension: str, category: str
     if (plan, dimension) in state.revealed:
         return state
     if category and category not in VOCABULARY[dimension]:
-        raise ValueError(f"{category!r} is not in the vocabulary of {dimension!r}")
+        raise ValueError(_("{category} is not one of the choices for {dimension}; choose one of: {choices}.",
+                           category=repr(category), dimension=dimension, choices=", ".join(VOCABULARY[dimension])))
     chosen = dict(state.predictions)
     chosen.pop((plan, dimension), None)
     if category:
@@ -294,7 +295,8 @@ class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
         shown = tuple(plans) if plans is not None else PLANS
         unknown = [p for p in shown if p not in PLANS]
         if unknown or not shown:
-            raise ValueError(f"unknown plans {unknown}; choose from {', '.join(PLANS)}")
+            raise ValueError(_("plan_comparison(plans=...) got unknown plans {unknown}; choose from: {plans}.",
+                               unknown=", ".join(map(repr, unknown)) or "none", plans=", ".join(PLANS)))
         self._state = PlanComparisonState(plans=shown, focus=shown[0])
         style = {"description_width": "initial"}
         self.plan = widgets.Dropdown(description=_("Predict for:"), options=[(plan_label(p), p) for p in shown],

@@ -170,16 +170,29 @@ def key_dates(events: pd.DataFrame) -> list[tuple[str, str]]:
     return labels
 
 
+def _day(date: str) -> dt.date:
+    """The ISO day `date` as a date, with a clear error when it is malformed or outside the explorer's range."""
+    try:
+        day = dt.date.fromisoformat(date)
+    except (TypeError, ValueError):
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(_("who_knew_what(date={date}): give a day as YYYY-MM-DD from {first} to {last}.",
+                           date=repr(date), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+    return day
+
+
 class WhoKnewWhatExplorer(Explorer[WhoKnewWhatState, WhoKnewWhatView]):
     """The widget shell: a date field, a jump list and previous/next buttons; the board below."""
 
     def __init__(self, date: str = DEFAULT_DAY, evidence: Evidence | None = None):
+        day = _day(date)
         super().__init__(evidence)
         self.key_dates = key_dates(self.evidence.events)
         self._key_days = [d for _label, d in self.key_dates]
         # A labelled date field, not a slider (whose handle has no accessible name): type a day, or step it
         # with the arrow keys, or use the buttons and the jump list.
-        self.date = widgets.DatePicker(description=_("Day"), value=dt.date.fromisoformat(date), min=FIRST_DAY,
+        self.date = widgets.DatePicker(description=_("Day"), value=day, min=FIRST_DAY,
                                        max=LAST_DAY, style={"description_width": "initial"})
         self.jump = widgets.Dropdown(description=_("Jump to a message"),
                                      options=[(_("Choose a day on which one capital sent another something…"), "")]

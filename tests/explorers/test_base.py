@@ -219,3 +219,16 @@ def test_explorers_that_draw_no_chart_do_not_load_matplotlib():
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True)
     assert result.stdout.split() == ["before", "False", "after", "True"]
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda ev: force_balance.force_balance(year=1960, evidence=ev), ["1960", "1953", "1958"]),
+    (lambda ev: force_balance.force_balance(estimate="median", evidence=ev), ["'median'", "'strength'"]),
+    (lambda ev: who_knew_what.who_knew_what(date="1960-01-01", evidence=ev), ["1960-01-01", "1956-11-01", "1958-02-28"]),
+    (lambda ev: who_knew_what.who_knew_what(date="22 Jan 1958", evidence=ev), ["22 Jan 1958", "YYYY-MM-DD"]),
+    (lambda ev: plan_comparison.plan_comparison(plans=["kim-third"], evidence=ev), ["'kim-third'", "kim-first"]),
+], ids=["year", "estimate", "day out of range", "day malformed", "plan"])
+def test_a_bad_argument_in_a_lesson_gets_a_clear_error(ev, call, words):
+    with pytest.raises(ValueError) as caught:
+        call(ev)
+    assert all(word in str(caught.value) for word in words), str(caught.value)
