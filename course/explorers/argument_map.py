@@ -269,6 +269,8 @@ def view(state: ArgumentMapState, evidence: Evidence) -> ArgumentMapView:
 class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
     """The widget shell: a picker, the node, its parent (with a button), its children as buttons, outline and table."""
 
+    pure_view = staticmethod(view)
+
     def __init__(self, lesson: str | None = None, evidence: Evidence | None = None):
         super().__init__(evidence)
         self.lesson = lesson or None
@@ -296,9 +298,6 @@ class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
 
     def state(self) -> ArgumentMapState:
         return ArgumentMapState(self.lesson, self.pick.value)
-
-    def compute(self, state: ArgumentMapState) -> ArgumentMapView:
-        return view(state, self.evidence)
 
     def go(self, node_id: str | None) -> None:
         """Navigate to a node (what the parent and child buttons do)."""

@@ -2,9 +2,10 @@
 
 An explorer is two parts. The pure part is a frozen `<Name>State` (what the student has chosen) and a
 function `view(state, evidence) -> <Name>View` (everything the student sees, as data and HTML from
-templates). The shell is an `Explorer` subclass: it builds the controls, says how to read a state from
-them (`state()`) and how to show a view (`show(view)`). The base loads the evidence, observes the
-controls, and owns `update() -> view` and `current` (the view on screen), so all six behave alike.
+templates). The shell is an `Explorer` subclass: it builds the controls and says how to read a state
+from them (`state()`), which pure function computes the view (`pure_view`) and how to show a view
+(`show(view)`). The base loads the evidence, observes the controls, and owns `update() -> view` and
+`current` (the view on screen), so all six behave alike.
 
 `Cache` is the one cache: values derived from an object that the controls never change (a data frame,
 the evidence) or from a state seen before (a rendered chart), kept while there is room.
@@ -13,7 +14,8 @@ the evidence) or from a state seen before (a rendered chart), kept while there i
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Generic, Hashable, TypeVar
+from contextlib import contextmanager
+from typing import Any, Callable, Generic, Hashable, Iterator, TypeVar
 
 from course import settings
 from course.evidence.package import Evidence
@@ -66,6 +68,7 @@ class Explorer(Generic[StateT, ViewT]):
     """The widget shell: subclasses build `root` and the controls, then call `watch(...)` and `update()`."""
 
     root: Any  # the ipywidgets container a lesson displays
+    pure_view: Callable[[StateT, Evidence], ViewT]  # the module's `view(state, evidence)`, as a staticmethod
 
     def __init__(self, evidence: Evidence | None = None):
         if evidence is None:
@@ -82,8 +85,8 @@ class Explorer(Generic[StateT, ViewT]):
         raise NotImplementedError
 
     def compute(self, state: StateT) -> ViewT:
-        """The pure view of `state` (the module's `view(state, evidence)`)."""
-        raise NotImplementedError
+        """The pure view of `state` with this explorer's evidence."""
+        return type(self).pure_view(state, self.evidence)
 
     def show(self, view: ViewT) -> None:
         """Put `view` on the widgets."""
@@ -99,18 +102,14 @@ class Explorer(Generic[StateT, ViewT]):
         if not self._quiet:
             self.update()
 
-    def quietly(self):
+    @contextmanager
+    def quietly(self) -> Iterator[None]:
         """A context in which setting controls does not re-render (to sync controls to a state)."""
-        explorer = self
-
-        class _Quiet:
-            def __enter__(self):
-                explorer._quiet += 1
-
-            def __exit__(self, *exc):
-                explorer._quiet -= 1
-
-        return _Quiet()
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
 
     def update(self) -> ViewT:
         """Re-render every output from the current controls; the view shown is returned and kept in `current`."""

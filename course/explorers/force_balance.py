@@ -253,6 +253,8 @@ def table_html(view: ForceBalanceView) -> str:
 class ForceBalanceExplorer(Explorer[ForceBalanceState, ForceBalanceView]):
     """The widgets around `view`: year and estimate buttons, series check boxes, readout, chart, table."""
 
+    pure_view = staticmethod(view)
+
     def __init__(self, year: int = 1956, estimate: str = "strength", evidence: Evidence | None = None):
         check(year, estimate)
         super().__init__(evidence)
@@ -285,9 +287,6 @@ class ForceBalanceExplorer(Explorer[ForceBalanceState, ForceBalanceView]):
     def state(self) -> ForceBalanceState:
         return ForceBalanceState(year=self.year.value, estimate=self.estimate.value,
                                  series=tuple(s for s, box in self.series.items() if box.value))
-
-    def compute(self, state: ForceBalanceState) -> ForceBalanceView:
-        return view(state, self.evidence)
 
     def show(self, shown: ForceBalanceView) -> None:
         self.png = chart_png(shown, self.evidence)

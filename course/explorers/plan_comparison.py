@@ -290,6 +290,8 @@ def view(state: PlanComparisonState, evidence: Evidence) -> PlanComparisonView:
 class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
     """The widget shell: a plan chooser, one prediction dropdown and Reveal button per dimension, the grid."""
 
+    pure_view = staticmethod(view)
+
     def __init__(self, plans=None, evidence: Evidence | None = None):
         super().__init__(evidence)
         shown = tuple(plans) if plans is not None else PLANS
@@ -331,9 +333,6 @@ class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
 
     def state(self) -> PlanComparisonState:
         return self._state
-
-    def compute(self, state: PlanComparisonState) -> PlanComparisonView:
-        return view(state, self.evidence)
 
     def _plan_changed(self, change) -> None:
         self._apply(replace(self._state, focus=change["new"]))

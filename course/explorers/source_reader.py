@@ -155,6 +155,8 @@ def _options(values, labels: dict[str, str] | None = None) -> list[tuple[str, st
 class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
     """The widget shell: labelled filters on top, the count line, the cards, the table one click away."""
 
+    pure_view = staticmethod(view)
+
     def __init__(self, lesson: str | None = None, evidence: Evidence | None = None):
         super().__init__(evidence)
         sources = self.evidence.sources
@@ -201,9 +203,6 @@ class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
         return SourceReaderState(lesson=self.lesson.value, type=self.type.value, archive=self.archive.value,
                                  language=self.language.value, party=self.party.value, years=(first, last),
                                  primary_only=bool(self.primary_only.value), text=self.text.value)
-
-    def compute(self, state: SourceReaderState) -> SourceReaderView:
-        return view(state, self.evidence)
 
     def show(self, shown: SourceReaderView) -> None:
         self.count.value = render("explorers/source_count.html.j2", view=shown)

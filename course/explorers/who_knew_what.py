@@ -185,6 +185,8 @@ def _day(date: str) -> dt.date:
 class WhoKnewWhatExplorer(Explorer[WhoKnewWhatState, WhoKnewWhatView]):
     """The widget shell: a date field, a jump list and previous/next buttons; the board below."""
 
+    pure_view = staticmethod(view)
+
     def __init__(self, date: str = DEFAULT_DAY, evidence: Evidence | None = None):
         day = _day(date)
         super().__init__(evidence)
@@ -239,9 +241,6 @@ class WhoKnewWhatExplorer(Explorer[WhoKnewWhatState, WhoKnewWhatView]):
     def _jumped(self, change) -> None:
         if change["new"]:
             self.go_to(change["new"])
-
-    def compute(self, state: WhoKnewWhatState) -> WhoKnewWhatView:
-        return view(state, self.evidence)
 
     def show(self, shown: WhoKnewWhatView) -> None:
         self.jump.value = shown.date if shown.date in self._key_days else ""

@@ -219,6 +219,8 @@ def chart_png(view: WithdrawalScenarioView, evidence: Evidence) -> bytes:
 class WithdrawalScenarioExplorer(Explorer[WithdrawalScenarioState, WithdrawalScenarioView]):
     """Four number boxes around `view`, with a text readout, the bar chart and the link to Puzanov's objection."""
 
+    pure_view = staticmethod(view)
+
     def __init__(self, evidence: Evidence | None = None):
         super().__init__(evidence)
         start = default_state(self.evidence)
@@ -248,9 +250,6 @@ class WithdrawalScenarioExplorer(Explorer[WithdrawalScenarioState, WithdrawalSce
     def state(self) -> WithdrawalScenarioState:
         return WithdrawalScenarioState(cpv_share=self.cpv_share.value, kpa_change=self.kpa_change.value,
                                        rok_thousands=self.rok.value, us_thousands=self.us.value)
-
-    def compute(self, state: WithdrawalScenarioState) -> WithdrawalScenarioView:
-        return view(state, self.evidence)
 
     def show(self, shown: WithdrawalScenarioView) -> None:
         self.readout.value = render("explorers/withdrawal_readout.html.j2", view=shown)
