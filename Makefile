@@ -57,4 +57,4 @@ notebooks: $(STAMP_TEST)
 messages: $(STAMP_TEST)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k _markup -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output \
 		--project "One Voice, 1958" --copyright-holder "One Voice, 1958" -o course/locales/course.pot .
-	$(BIN)/pybabel update -i course/locales/course.pot -d course/locales -D course -l zh_Hans --no-wrap
+	$(BIN)/pybabel update -i course/locales/course.pot -d course/locales -D course -l zh_Hans --no-wrap --no-fuzzy-matching

@@ -80,18 +80,3 @@ def format_date(date: str, precision: str | None = None) -> str:
     if precision == "month" or len(parts) == 2:
         return format_skeleton("yMMMM", dt.date(int(parts[0]), int(parts[1]), 1), locale=locale())
     return babel_date(dt.date.fromisoformat(date[:10]), format="long", locale=locale())
-
-
-# The catalogue of before gettext: JSON files by area. Rooms move to `_` one by one; when the last
-# `t(...)` is gone, this goes too.
-@lru_cache(maxsize=None)
-def _area(area: str) -> dict[str, str]:
-    import json
-
-    return json.loads((LOCALE_DIR / settings.DEFAULT_LANGUAGE / f"{area}.json").read_text(encoding="utf-8"))
-
-
-def t(key: str, /, **values: object) -> str:
-    area, _sep, name = key.partition(".")
-    text = _area(area)[name]
-    return text.format(**values) if values else text

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.labkit import (CURRENT, REPO, chromium_missing, chromium_page, explorer_cell, lab_server, open_notebook,
-                          run_all, slider_handle, wait_for_texts, wait_idle)
+from tests.labkit import (CURRENT, REPO, chromium_missing, chromium_page, lab_server, open_notebook, run_all,
+                          wait_for_texts, wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")]
@@ -78,11 +78,16 @@ def wait_src_changed(page, cell, old: str) -> str:
     return image_src(cell)
 
 
+def control_cell(page, label: str):
+    """The code cell whose widget output holds the control labelled `label` (its <label for=...>)."""
+    return page.locator(f"{CURRENT} .jp-CodeCell", has=page.locator("label.widget-label", has_text=label)).last
+
+
 def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
-    from course.explorers import force_balance as fb
+    from course.explorers import charts, force_balance as fb
     from course.explorers import withdrawal_scenario as ws
     from course.evidence.package import evidence
-    from course.i18n import t
+    from course.i18n import _
 
     ev = evidence()
     open_notebook(page, lab, "notebooks/01-balance-of-forces.ipynb")
@@ -91,7 +96,7 @@ def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
     shot(page, "01-ran-all")
 
     # The force-balance explorer opens on its default state and says so.
-    balance = fb.view(fb.State(), ev)
+    balance = fb.view(fb.ForceBalanceState(), ev)
     readout = page.locator(f"{CURRENT} .widget-html-content strong", has_text=balance.readout)
     readout.first.wait_for(state="visible")
     assert balance.readout in [text.strip() for text in readout.all_text_contents()]
@@ -100,23 +105,22 @@ def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
     balance_cell.scroll_into_view_if_needed()
     shot(page, "01-force-balance", balance_cell)
 
-    # The withdrawal scenario: CPV slider by its label, moved with the keyboard.
-    controls = {key: t(f"withdrawal_scenario.control_{key}") for key in ("cpv", "kpa", "rok", "us")}
-    cell = explorer_cell(page, controls["cpv"])
+    # The withdrawal scenario: the CPV number box found by its label (its accessible name), changed by keyboard.
+    controls = {key: _(label) for key, label in ws.CONTROL_LABELS.items()}
+    cell = control_cell(page, controls["cpv"])
     cell.scroll_into_view_if_needed()
     shot(page, "01-withdrawal-start", cell)
 
     def shown(key: str) -> int:
-        slider = cell.locator(".widget-slider", has=page.locator("label", has_text=controls[key]))
-        return int(slider.locator(".widget-readout").first.text_content().strip())
+        return int(cell.get_by_label(controls[key], exact=True).input_value())
 
-    # The other sliders stay where the browser shows them; every text is the pure view of that state.
+    # The other boxes stay where the browser shows them; every text is the pure view of that state.
     wait_idle(page)
     start = ws.default_state(ev)
     others = (shown("kpa"), shown("rok"), shown("us"))
 
     def expected(cpv: int) -> list[str]:
-        view = ws.view(ws.State(cpv, *others), ev)
+        view = ws.view(ws.WithdrawalScenarioState(cpv, *others), ev)
         return [view.sides_text, view.balance_text, view.answer]
 
     readout = ".widget-html-content p, .widget-html-content strong"
@@ -125,38 +129,41 @@ def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
     before = image_src(cell)
     assert before.startswith("data:image/png;base64,")
 
-    handle = slider_handle(cell, controls["cpv"])
-    handle.focus()
+    box = cell.get_by_label(controls["cpv"], exact=True)
+    box.focus()
     step = ws.CPV_SHARE[2]
-    for _ in range(4):
-        page.keyboard.press("ArrowLeft")
+    for _press in range(4):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")  # leaving the box commits the value where a browser waits for that
     wait_for_texts(cell, readout, expected(start.cpv_share - 4 * step))
     after_arrows = wait_src_changed(page, cell, before)
     assert shown("cpv") == start.cpv_share - 4 * step
     shot(page, "01-withdrawal-arrows", cell)
 
-    page.keyboard.press("Home")
+    box.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(str(ws.CPV_SHARE[0]))
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
     wait_for_texts(cell, readout, expected(ws.CPV_SHARE[0]))
     after_home = wait_src_changed(page, cell, after_arrows)
     assert shown("cpv") == ws.CPV_SHARE[0]
     assert len({before, after_arrows, after_home}) == 3
     # The chart is exactly the one the pure view draws for that state.
     png = base64.b64decode(after_home.split(",", 1)[1])
-    assert png == ws.png_bytes(ws.figure(ws.view(ws.State(ws.CPV_SHARE[0], *others), ev)))
+    assert png == charts.png_bytes(ws.figure(ws.view(ws.WithdrawalScenarioState(ws.CPV_SHARE[0], *others), ev)))
     shot(page, "01-withdrawal-home", cell)
     shot(page, "01-withdrawal-home-page")
 
     # Last, so that the keyboard checks above still run: the explorer must open on its default state.
-    # A default off a slider's step grid is snapped by the browser, which then sends the snapped value back.
     assert others == (start.kpa_change, start.rok_thousands, start.us_thousands), (
-        f"the browser opened the explorer at KPA/ROK/US = {others}, not the default state {start}: "
-        "a default value that is not on its slider's step is snapped by the front end")
+        f"the browser opened the explorer at KPA/ROK/US = {others}, not the default state {start}")
 
 
 def test_moscow_learns_before_pyongyang(lab, page):
     from course.explorers import who_knew_what as wkw
     from course.evidence.package import evidence
-    from course.i18n import t
+    from course.i18n import _
 
     ev = evidence()
     open_notebook(page, lab, "notebooks/06-moscow-first.ipynb")
@@ -164,8 +171,8 @@ def test_moscow_learns_before_pyongyang(lab, page):
     run_all(page, lab, "notebooks/06-moscow-first.ipynb")
     shot(page, "06-ran-all")
 
-    label = t("who_knew_what.date")
-    cell = explorer_cell(page, label)
+    label = _("Day")
+    cell = control_cell(page, label)
     cell.scroll_into_view_if_needed()
 
     def column(party: str) -> dict[str, list[str]]:
@@ -174,13 +181,13 @@ def test_moscow_learns_before_pyongyang(lab, page):
                 .evaluate_all("items => items.map(i => i.dataset.event)") for role in ("received", "sent")}
 
     def expected(date: str, party: str) -> dict[str, list[str]]:
-        shown = wkw.view(wkw.State(date), ev)
+        shown = wkw.view(wkw.WhoKnewWhatState(date), ev)
         return {"received": list(shown.received[party]["event_id"]), "sent": list(shown.sent[party]["event_id"])}
 
     def reach(date: str) -> dict[str, dict[str, list[str]]]:
-        wait_for_texts(cell, ".ov-readout", [wkw.view(wkw.State(date), ev).readout])
+        wait_for_texts(cell, ".ov-x-readout", [wkw.view(wkw.WhoKnewWhatState(date), ev).readout])
         wait_idle(page)
-        assert cell.locator(".widget-readout").first.text_content().strip() == date
+        assert cell.get_by_label(label, exact=True).input_value() == date
         seen = {party: column(party) for party in ("USSR", "DPRK")}
         assert seen == {party: expected(date, party) for party in ("USSR", "DPRK")}
         return seen
@@ -188,13 +195,13 @@ def test_moscow_learns_before_pyongyang(lab, page):
     days = ["1958-01-22", "1958-01-23", "1958-01-24"]
     board = {days[0]: reach(days[0])}
     shot(page, "06-who-knew-what-0122", cell)
-    handle = slider_handle(cell, label)
-    handle.focus()
+    # The "Next message" button, reached and pressed with the keyboard, steps to the next day a message passed.
+    cell.get_by_role("button", name=_("Next message ▶")).focus()
     for day in days[1:]:
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
         board[day] = reach(day)
         shot(page, f"06-who-knew-what-{day[5:].replace('-', '')}", cell)
-        shot(page, f"06-who-knew-what-{day[5:].replace('-', '')}-sent", cell.locator("tr.ov-sent"))
+        shot(page, f"06-who-knew-what-{day[5:].replace('-', '')}-sent", cell.locator("tr.ov-x-sent"))
 
     # Moscow's column changes on 23 January; Pyongyang's only on the 24th.
     assert board["1958-01-23"]["USSR"] != board["1958-01-22"]["USSR"]

@@ -140,3 +140,21 @@ def test_english_stays_the_default(monkeypatch):
     monkeypatch.delenv("ONE_VOICE_LANG", raising=False)
     assert i18n._("What it can tell us") == "What it can tell us"
     assert i18n.format_date("1957-11-09") == "9 November 1957"
+
+
+def test_an_explorer_readout_changes_language(chinese):
+    from course.evidence.package import evidence
+    from course.explorers.force_balance import ForceBalanceState, view
+
+    readout = view(ForceBalanceState(year=1956), evidence()).readout
+    assert readout.startswith("1956年7月1日（最佳估计）"), readout
+    assert "outnumbered" not in readout
+
+
+def test_the_who_knew_what_board_changes_language(chinese):
+    from course.evidence.package import evidence
+    from course.explorers.who_knew_what import WhoKnewWhatState, view
+
+    board = view(WhoKnewWhatState(date="1958-01-24"), evidence())
+    assert board.readout.startswith("截至1958年1月24日，北京共收到"), board.readout
+    assert "北京（中华人民共和国）" in board.table_html and "Beijing (PRC)" not in board.table_html

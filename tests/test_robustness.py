@@ -559,13 +559,13 @@ def _course_map(ev, tmp_path, monkeypatch):
 
 
 def _force_balance(ev, tmp_path, monkeypatch):
-    from course.explorers import force_balance as fb
+    from course.explorers import charts, force_balance as fb
 
     out = []
     for estimate in fb.ESTIMATES:
-        current = fb.view(fb.State(year=1957, estimate=estimate), ev)
+        current = fb.view(fb.ForceBalanceState(year=1957, estimate=estimate), ev)
         out.append(fb.table_html(current))
-        out.append(fb.image_html(b"png", current.text_alternative + PAYLOAD))
+        out.append(charts.image_html(b"png", current.text_alternative + PAYLOAD))
     return out + widget_html(fb.force_balance(evidence=ev))
 
 
@@ -594,14 +594,14 @@ def _who_knew_what(ev, tmp_path, monkeypatch):
 
     shell = wkw.WhoKnewWhatExplorer(date=wkw.LAST_DAY.isoformat(), evidence=ev)
     out = widget_html(shell.root)
-    out += [wkw.view(wkw.State(date=day), ev).table_html for _, day in wkw.key_dates(ev.events)[:5]]
+    out += [wkw.view(wkw.WhoKnewWhatState(date=day), ev).table_html for _, day in wkw.key_dates(ev.events)[:5]]
     return out
 
 
 def _plan_comparison(ev, tmp_path, monkeypatch):
     from course.explorers import plan_comparison as pc
 
-    state = pc.State()
+    state = pc.PlanComparisonState()
     for plan in pc.PLANS:
         for dimension in pc.DIMENSIONS:
             state = pc.predict(state, plan, dimension, pc.VOCABULARY[dimension][0])
@@ -616,9 +616,9 @@ def _argument_map(ev, tmp_path, monkeypatch):
 
     out = []
     for node in ev.claims.id:
-        current = am.view(am.State(None, node), ev)
+        current = am.view(am.ArgumentMapState(None, node), ev)
         out += [current.node_html, current.parent_html, current.children_note_html, current.path_html]
-    current = am.view(am.State(None, None), ev)
+    current = am.view(am.ArgumentMapState(None, None), ev)
     out += [current.outline_html, current.table_html]
     for lesson in sorted(set(ev.claims.lesson)):
         out += widget_html(am.argument_map(lesson=lesson, evidence=ev))
@@ -683,7 +683,7 @@ RENDERERS = [
                                "display.documents.show_document", "lesson.show_document"},
      _lesson_show_functions),
     ("course map", {"display.cards.course_map_html", "display.cards.show_course_map", "lesson.show_course_map"}, _course_map),
-    ("force balance", {"explorers.force_balance.table_html", "explorers.force_balance.image_html", "lesson.force_balance"},
+    ("force balance", {"explorers.force_balance.table_html", "explorers.charts.image_html", "lesson.force_balance"},
      _force_balance),
     ("withdrawal scenario", {"lesson.withdrawal_scenario"}, _withdrawal_scenario),
     ("source reader", {"lesson.source_reader"}, _source_reader),

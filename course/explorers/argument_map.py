@@ -5,24 +5,34 @@ and what bears on it, grouped by relation; the children are buttons that navigat
 the whole map (or one lesson's slice: its nodes plus their ancestors up to the thesis). Counter-claims
 and hedged nodes carry a text badge and a distinct border style, never colour alone.
 
-Pure part: `slice_for`, `children`, `path_to_thesis`, `State` and `view(state, evidence)`.
+Pure part: `slice_for`, `children`, `path_to_thesis`, `ArgumentMapState` and `view(state, evidence)`.
 Shell: `ArgumentMapExplorer`. Lessons call `argument_map(lesson=...)`; lesson 08 calls `argument_map()`.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
 
-from course.evidence.package import Evidence, evidence as load_evidence
-from course.i18n import t
+from course.display.templating import render
+from course.evidence.package import Evidence
+from course.explorers.base import Cache, Explorer
+from course.i18n import N_, _
 
 RELATIONS = ("supports", "rebuts", "qualifies")
 OPTION_WIDTH = 70  # characters of text in a dropdown or button label
 OUTLINE_WIDTH = 110
+KIND_LABELS = {"thesis": N_("thesis"), "claim": N_("claim"), "subclaim": N_("sub-claim"), "evidence": N_("evidence"),
+               "counterclaim": N_("counter-claim"), "inference": N_("inference")}
+HEDGED_KIND_LABELS = {"thesis": N_("thesis — hedged"), "claim": N_("claim — hedged"),
+                      "subclaim": N_("sub-claim — hedged"), "evidence": N_("evidence — hedged"),
+                      "counterclaim": N_("counter-claim — hedged"), "inference": N_("inference — hedged")}
+RELATION_LABELS = {"supports": N_("supports"), "rebuts": N_("rebuts"), "qualifies": N_("qualifies")}
+GROUP_LABELS = {"supports": N_("Supported by ({count})"), "rebuts": N_("Rebutted by ({count})"),
+                "qualifies": N_("Qualified by ({count})")}
+SLICES = Cache(limit=32)
 
 
 def _target(value) -> str | None:
@@ -64,7 +74,12 @@ def short(text: str, width: int = OPTION_WIDTH) -> str:
 
 def badge_text(kind: str, hedged: bool) -> str:
     """'inference — hedged', 'counter-claim', ...: the words that mark a node, so colour is never needed."""
-    return t(f"argument_map.kind_{kind}") + (t("argument_map.hedged_suffix") if hedged else "")
+    labels = HEDGED_KIND_LABELS if hedged else KIND_LABELS
+    return _(labels[kind]) if kind in labels else kind
+
+
+def relation_label(relation) -> str:
+    return _(RELATION_LABELS[relation]) if isinstance(relation, str) and relation in RELATION_LABELS else ""
 
 
 def border_style(kind: str, hedged: bool) -> str:
@@ -81,7 +96,7 @@ def border_style(kind: str, hedged: bool) -> str:
 
 
 def option_label(row) -> str:
-    return f"{row['id']} — {short(row['text'])}"
+    return _("{id} — {text}", id=row["id"], text=short(row["text"]))
 
 
 @dataclass(frozen=True)
@@ -97,13 +112,11 @@ class _Slice:
     table_html: str
 
 
-_SLICES: dict[tuple[int, str | None], tuple[pd.DataFrame, _Slice]] = {}
-
-
 def _prepared(claims: pd.DataFrame, lesson: str | None) -> _Slice:
-    hit = _SLICES.get((id(claims), lesson))
-    if hit is not None and hit[0] is claims:
-        return hit[1]
+    return SLICES.get(claims, ("slice", lesson), lambda: _prepare(claims, lesson))
+
+
+def _prepare(claims: pd.DataFrame, lesson: str | None) -> _Slice:
     frame = slice_for(claims, lesson)
     records = {r["id"]: r for r in claims.to_dict("records")}
     below: dict[str, list[str]] = {}
@@ -113,17 +126,15 @@ def _prepared(claims: pd.DataFrame, lesson: str | None) -> _Slice:
             below.setdefault(parent, []).append(node)
     ids = tuple(frame["id"])
     table = _table(frame)
-    prepared = _Slice(frame=frame, ids=ids, records=records, below={k: tuple(v) for k, v in below.items()},
-                      options=tuple((option_label(records[i]), i) for i in ids), table=table,
-                      table_html=table.to_html(index=False, escape=True, classes="ov-table"))
-    if len(_SLICES) > 32:
-        _SLICES.clear()
-    _SLICES[(id(claims), lesson)] = (claims, prepared)
-    return prepared
+    rows = [list(row) for row in table.itertuples(index=False)]
+    return _Slice(frame=frame, ids=ids, records=records, below={k: tuple(v) for k, v in below.items()},
+                  options=tuple((option_label(records[i]), i) for i in ids), table=table,
+                  table_html=render("explorers/table.html.j2", columns=list(table.columns), rows=rows, caption=None,
+                                    marked=None))
 
 
 @dataclass(frozen=True)
-class State:
+class ArgumentMapState:
     """The lesson whose slice is shown (None: the whole map) and the node picked."""
 
     lesson: str | None = None
@@ -131,7 +142,7 @@ class State:
 
 
 @dataclass(frozen=True)
-class MapView:
+class ArgumentMapView:
     lesson: str | None
     slice_ids: tuple[str, ...]
     options: tuple[tuple[str, str], ...]  # (label, id) for the picker
@@ -161,89 +172,79 @@ def default_node(claims: pd.DataFrame, lesson: str | None) -> str:
     return str((theses if not theses.empty else ordered).iloc[0]["id"])
 
 
-def _badge(kind: str, hedged: bool) -> str:
-    return (f"<span class='ov-badge' data-kind='{html.escape(kind)}' "
-            f"style='border:{border_style(kind, hedged)};padding:0 4px;font-size:90%'>"
-            f"{html.escape(badge_text(kind, hedged))}</span>")
-
-
-def _node_html(row: dict) -> str:
+def _badge(row: dict) -> dict:
+    """What the badge macro shows for a node: its kind, its words, its border."""
     kind, hedged = row["kind"], bool(row["hedged"])
-    sources = ", ".join(f"<code>{html.escape(s)}</code>" for s in (row["source_ids"] or ()))
-    where = f"{t('argument_map.section', section=row['section'])} · {t('argument_map.lesson', lesson=row['lesson'])}"
-    parts = [f"<div class='ov-node' data-id='{html.escape(row['id'])}' data-kind='{html.escape(kind)}' "
-             f"data-hedged='{str(hedged).lower()}' style='border:{border_style(kind, hedged)};padding:6px;margin:4px 0'>",
-             f"<div><b>{html.escape(row['id'])}</b> {_badge(kind, hedged)} <small>{html.escape(where)}</small></div>",
-             f"<div>{html.escape(row['text'])}</div>"]
-    if isinstance(row.get("text_zh"), str) and row["text_zh"]:
-        parts.append(f"<div lang='zh'>{html.escape(row['text_zh'])}</div>")
-    parts.append(f"<div><small>{html.escape(t('argument_map.sources'))}: {sources}</small></div>")
-    if isinstance(row.get("note"), str) and row["note"]:
-        parts.append(f"<div><small>{html.escape(t('argument_map.note'))}: {html.escape(row['note'])}</small></div>")
-    parts.append("</div>")
-    return "".join(parts)
+    return {"kind": kind, "text": badge_text(kind, hedged), "border": border_style(kind, hedged)}
+
+
+def _node(row: dict) -> dict:
+    text_zh = row.get("text_zh")
+    note = row.get("note")
+    return {"id": row["id"], "kind": row["kind"], "hedged": bool(row["hedged"]), "badge": _badge(row),
+            "where": _("Tian 2014, {section} · lesson {lesson}", section=row["section"], lesson=row["lesson"]),
+            "text": row["text"], "text_zh": text_zh if isinstance(text_zh, str) and text_zh else None,
+            "sources": tuple(row["source_ids"] or ()), "note": note if isinstance(note, str) and note else None}
+
+
+def _parent_line(relation, target: str) -> str:
+    if relation == "supports":
+        return _("This node supports {target}:", target=target)
+    if relation == "rebuts":
+        return _("This node rebuts {target}:", target=target)
+    if relation == "qualifies":
+        return _("This node qualifies {target}:", target=target)
+    return _("This node bears on {target}:", target=target)
 
 
 def _parent_html(node: dict, by_id: dict[str, dict]) -> str:
     parent_id = _target(node["target"])
-    heading = f"<h4>{html.escape(t('argument_map.parent_heading'))}</h4>"
     if parent_id is None or parent_id not in by_id:
-        return heading + f"<p>{html.escape(t('argument_map.no_parent'))}</p>"
-    parent = by_id[parent_id]
-    relation = t(f"argument_map.relation_{node['relation']}") if isinstance(node["relation"], str) else ""
-    line = t("argument_map.parent_line", relation=relation, target=parent_id)
-    return (heading + f"<p>{html.escape(line)}</p>"
-            f"<div class='ov-parent' data-id='{html.escape(parent_id)}' style='border:{border_style(parent['kind'], bool(parent['hedged']))};padding:4px'>"
-            f"<b>{html.escape(parent_id)}</b> {_badge(parent['kind'], bool(parent['hedged']))} {html.escape(parent['text'])}</div>")
+        return render("explorers/argument_map_parent.html.j2", parent=None, line="")
+    return render("explorers/argument_map_parent.html.j2", parent=_node(by_id[parent_id]),
+                  line=_parent_line(node["relation"], parent_id))
 
 
 def _outline_html(prepared: _Slice, selected: str) -> str:
-    """The slice as nested lists, from its roots down, every string escaped."""
+    """The slice as nested lists, from its roots down."""
     ids = set(prepared.ids)
     roots = [i for i in prepared.ids if _target(prepared.records[i]["target"]) not in ids]
 
-    def items(nodes, seen: frozenset[str]) -> str:
+    def items(nodes, seen: frozenset[str]) -> list[dict]:
         out = []
         for node in nodes:
             if node in seen:
                 continue
             row = prepared.records[node]
-            relation = (f"<i>{html.escape(t('argument_map.relation_' + row['relation']))}</i> "
-                        if isinstance(row["relation"], str) else "")
-            label = (f"{_badge(row['kind'], bool(row['hedged']))} {relation}<b>{html.escape(node)}</b> "
-                     f"<span title='{html.escape(row['text'], quote=True)}'>{html.escape(short(row['text'], OUTLINE_WIDTH))}</span>")
-            if node == selected:
-                label = f"<mark>{label}</mark> <b>{html.escape(t('argument_map.selected_marker'))}</b>"
             inside = [c for c in prepared.below.get(node, ()) if c in ids]
-            nested = items(inside, seen | {node})
-            current = " aria-current='true'" if node == selected else ""
-            out.append(f"<li data-id='{html.escape(node)}'{current}>{label}{nested}</li>")
-        return f"<ul>{''.join(out)}</ul>" if out else ""
+            out.append({"id": node, "badge": _badge(row), "relation": relation_label(row["relation"]),
+                        "text": row["text"], "short": short(row["text"], OUTLINE_WIDTH), "selected": node == selected,
+                        "children": items(inside, seen | {node})})
+        return out
 
-    caption = f"<p><small>{html.escape(t('argument_map.outline_caption'))}</small></p>"
-    return caption + f"<div class='ov-outline'>{items(roots, frozenset())}</div>"
+    return render("explorers/argument_map_outline.html.j2", items=items(roots, frozenset()))
 
 
 def _table(frame: pd.DataFrame) -> pd.DataFrame:
-    yes, no = t("argument_map.yes"), t("argument_map.no")
+    yes, no = _("yes"), _("no")
     return pd.DataFrame({
-        t("argument_map.col_id"): frame["id"],
-        t("argument_map.col_kind"): frame["kind"].map(lambda k: t(f"argument_map.kind_{k}")),
-        t("argument_map.col_hedged"): frame["hedged"].map(lambda h: yes if h else no),
-        t("argument_map.col_relation"): frame["relation"].map(lambda r: r if isinstance(r, str) else ""),
-        t("argument_map.col_target"): frame["target"].map(lambda v: _target(v) or ""),
-        t("argument_map.col_section"): frame["section"],
-        t("argument_map.col_lesson"): frame["lesson"],
-        t("argument_map.col_text"): frame["text"],
-        t("argument_map.col_sources"): frame["source_ids"].map(lambda ids: "; ".join(ids or ())),
+        _("Id"): frame["id"],
+        _("Kind"): frame["kind"].map(lambda k: badge_text(k, False)),
+        _("Hedged"): frame["hedged"].map(lambda h: yes if h else no),
+        _("Relation"): frame["relation"].map(lambda r: r if isinstance(r, str) else ""),
+        _("Bears on"): frame["target"].map(lambda v: _target(v) or ""),
+        _("Section"): frame["section"],
+        _("Lesson"): frame["lesson"],
+        _("Text"): frame["text"],
+        _("Source ids"): frame["source_ids"].map(lambda ids: "; ".join(ids or ())),
     }).reset_index(drop=True)
 
 
-def view(state: State, evidence: Evidence) -> MapView:
+def view(state: ArgumentMapState, evidence: Evidence) -> ArgumentMapView:
     """The picked node with its parent and children, the path to the thesis, and the slice as outline and table."""
     prepared = _prepared(evidence.claims, state.lesson)
     if not prepared.ids:
-        raise ValueError(t("argument_map.unknown_lesson", lesson=state.lesson))
+        raise ValueError(_("No claims belong to lesson {lesson}.", lesson=state.lesson))
     selected = state.selected if state.selected in prepared.ids else default_node(prepared.frame, state.lesson)
     node = prepared.records[selected]
     kids = prepared.below.get(selected, ())
@@ -251,50 +252,52 @@ def view(state: State, evidence: Evidence) -> MapView:
     groups = tuple((relation, ids) for relation in RELATIONS
                    if (ids := tuple(k for k in inside if prepared.records[k]["relation"] == relation)))
     others = tuple(k for k in kids if k not in prepared.ids)
-    note = ""
-    if not kids:
-        note = f"<p>{html.escape(t('argument_map.no_children'))}</p>"
-    elif others:
-        note = f"<p><small>{html.escape(t('argument_map.outside_slice', ids=', '.join(others)))}</small></p>"
     path = path_to_thesis(evidence.claims, selected)
     parent_id = _target(node["target"])
-    return MapView(
+    return ArgumentMapView(
         lesson=state.lesson, slice_ids=prepared.ids, options=prepared.options, selected=selected,
-        node_html=_node_html(node), parent_id=parent_id,
+        node_html=render("explorers/argument_map_node.html.j2", node=_node(node)), parent_id=parent_id,
         parent_relation=node["relation"] if isinstance(node["relation"], str) else None,
         parent_html=_parent_html(node, prepared.records), children=groups, other_children=others,
-        children_note_html=note, path=path,
-        path_html=f"<div class='ov-path'>{html.escape(t('argument_map.path', path=' → '.join(path)))}</div>",
+        children_note_html=render("explorers/argument_map_children_note.html.j2", kids=kids, others=others),
+        path=path,
+        path_html=render("explorers/argument_map_path.html.j2", path=_("Path to the thesis: {path}",
+                                                                        path=" → ".join(path))),
         outline_html=_outline_html(prepared, selected), table=prepared.table, table_html=prepared.table_html)
 
 
-class ArgumentMapExplorer:
+class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
     """The widget shell: a picker, the node, its parent (with a button), its children as buttons, outline and table."""
 
+    pure_view = staticmethod(view)
+
     def __init__(self, lesson: str | None = None, evidence: Evidence | None = None):
-        self.evidence = evidence if evidence is not None else load_evidence()
+        super().__init__(evidence)
         self.lesson = lesson or None
-        first = view(State(self.lesson), self.evidence)
-        self.pick = widgets.Dropdown(description=t("argument_map.control_claim"), options=list(first.options),
-                                     value=first.selected, tooltip=t("argument_map.control_claim_tooltip"),
+        first = view(ArgumentMapState(self.lesson), self.evidence)
+        self.pick = widgets.Dropdown(description=_("Claim:"), options=list(first.options), value=first.selected,
+                                     tooltip=_("Choose a node of the argument; its parent and children appear below"),
                                      style={"description_width": "initial"}, layout=widgets.Layout(width="100%"))
         self.path = widgets.HTML()
         self.node = widgets.HTML()
         self.parent = widgets.HTML()
         self.parent_button = widgets.Button(layout=widgets.Layout(width="auto"))
         self.parent_button.on_click(lambda _button: self.go(self.current.parent_id))
-        self.children_heading = widgets.HTML(f"<h4>{html.escape(t('argument_map.children_heading'))}</h4>")
+        self.children_heading = widgets.HTML(render("explorers/argument_map_children_heading.html.j2"))
         self.children_box = widgets.VBox()
         self.child_buttons: dict[str, widgets.Button] = {}
         self.outline = widgets.HTML()
         self.table = widgets.HTML()
         self.panels = widgets.Accordion(children=[self.outline, self.table], selected_index=0,
-                                        titles=(t("argument_map.outline_title", count=len(first.slice_ids)),
-                                                t("argument_map.table_title")))
-        self.pick.observe(lambda _change: self.update(), names="value")
+                                        titles=(_("Outline of the argument ({count} nodes)", count=len(first.slice_ids)),
+                                                _("Table: every node in this map, with its sources")))
+        self.watch(self.pick)
         self.root = widgets.VBox([self.pick, self.path, self.node, self.parent, self.parent_button,
                                   self.children_heading, self.children_box, self.panels])
         self.update()
+
+    def state(self) -> ArgumentMapState:
+        return ArgumentMapState(self.lesson, self.pick.value)
 
     def go(self, node_id: str | None) -> None:
         """Navigate to a node (what the parent and child buttons do)."""
@@ -303,20 +306,22 @@ class ArgumentMapExplorer:
 
     def _button(self, row: dict) -> widgets.Button:
         hedged = bool(row["hedged"])
-        label = f"{row['id']} · {badge_text(row['kind'], hedged)} · {short(row['text'], 60)}"
+        label = _("{id} · {kind} · {text}", id=row["id"], kind=badge_text(row["kind"], hedged),
+                  text=short(row["text"], 60))
         button = widgets.Button(description=label,
-                                tooltip=t("argument_map.go_to_tooltip", id=row["id"], text=short(row["text"], 300)),
+                                tooltip=_("Open {id}: {text}", id=row["id"], text=short(row["text"], 300)),
                                 layout=widgets.Layout(width="auto", max_width="100%",
                                                       border=border_style(row["kind"], hedged)))
         button.on_click(lambda _button, node=row["id"]: self.go(node))
         return button
 
-    def _children_widgets(self, shown: MapView) -> list[widgets.Widget]:
+    def _children_widgets(self, shown: ArgumentMapView) -> list[widgets.Widget]:
         rows = _prepared(self.evidence.claims, self.lesson).records
         self.child_buttons = {}
         parts: list[widgets.Widget] = []
         for relation, ids in shown.children:
-            parts.append(widgets.HTML(f"<b>{html.escape(t('argument_map.group_' + relation))} ({len(ids)})</b>"))
+            parts.append(widgets.HTML(render("explorers/argument_map_group.html.j2",
+                                             heading=_(GROUP_LABELS[relation], count=len(ids)))))
             for node in ids:
                 self.child_buttons[node] = self._button(rows[node])
                 parts.append(self.child_buttons[node])
@@ -324,10 +329,7 @@ class ArgumentMapExplorer:
             parts.append(widgets.HTML(shown.children_note_html))
         return parts
 
-    def update(self) -> MapView:
-        """Re-render every output for the picked node (timed by the benchmark)."""
-        shown = view(State(self.lesson, self.pick.value), self.evidence)
-        self.current = shown
+    def show(self, shown: ArgumentMapView) -> None:
         self.path.value = shown.path_html
         self.node.value = shown.node_html
         self.parent.value = shown.parent_html
@@ -335,12 +337,11 @@ class ArgumentMapExplorer:
             self.parent_button.layout.display = "none"
         else:
             parent_label = option_label(_prepared(self.evidence.claims, self.lesson).records[shown.parent_id])
-            self.parent_button.description = t("argument_map.go_to", label=short(parent_label, 60))
+            self.parent_button.description = _("Go to {label}", label=short(parent_label, 60))
             self.parent_button.layout.display = None
         self.children_box.children = self._children_widgets(shown)
         self.outline.value = shown.outline_html
         self.table.value = shown.table_html
-        return shown
 
 
 def argument_map(lesson: str | None = None, evidence: Evidence | None = None) -> widgets.VBox:
@@ -348,5 +349,5 @@ def argument_map(lesson: str | None = None, evidence: Evidence | None = None) ->
     return ArgumentMapExplorer(lesson=lesson, evidence=evidence).root
 
 
-__all__ = ["RELATIONS", "State", "MapView", "children", "path_to_thesis", "slice_for", "short", "badge_text",
-           "border_style", "default_node", "view", "ArgumentMapExplorer", "argument_map"]
+__all__ = ["RELATIONS", "ArgumentMapState", "ArgumentMapView", "children", "path_to_thesis", "slice_for", "short",
+           "badge_text", "border_style", "default_node", "view", "ArgumentMapExplorer", "argument_map"]

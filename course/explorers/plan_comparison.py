@@ -5,25 +5,26 @@ them, China's revision, the DPRK statement of 5 February 1958) and five dimensio
 picks a plan, predicts each dimension from a small closed vocabulary, and reveals cells one row at a
 time (or all at once); a revealed cell shows our wording, its sources, and whether the prediction matched.
 
-Pure part: `State`, the transitions `predict` / `reveal` / `reveal_all`, and `view(state, evidence)`.
+Pure part: `PlanComparisonState`, the transitions `predict` / `reveal` / `reveal_all`, and `view(state, evidence)`.
 Shell: `PlanComparisonExplorer`. Lessons call `plan_comparison(plans=[...])`.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field, replace
 
 import ipywidgets as widgets
 import pandas as pd
 
-from course.evidence.package import Evidence, evidence as load_evidence
-from course.i18n import t
+from course.display.templating import render
+from course.evidence.package import Evidence
+from course.explorers.base import Cache, Explorer
+from course.i18n import N_, _, locale
 
 PLANS = ("kim-first", "kim-second", "official-history", "china-revision", "dprk-statement")
 DIMENSIONS = ("initiator", "responder", "un_role", "channel", "timetable")
 
-# The closed vocabulary the student predicts from, per dimension (labels in the message catalogue).
+# The closed vocabulary the student predicts from, per dimension (labels in CATEGORY_LABELS).
 VOCABULARY = {
     "initiator": ("DPRK", "PRC", "USSR", "UN"),
     "responder": ("DPRK", "PRC", "USSR", "UN"),
@@ -63,11 +64,53 @@ CATEGORIES = {
     ("dprk-statement", "timetable"): ("none",),
 }
 
+PLAN_LABELS = {
+    "kim-first": N_("Kim's first plan (letter of 16 Dec 1957)"),
+    "kim-second": N_("Kim's second plan (letter of 25 Dec 1957)"),
+    "official-history": N_("Kim's two plans as the official PLA history tells them"),
+    "china-revision": N_("China's revision (approved 31 Dec 1957, sent 24 Jan 1958)"),
+    "dprk-statement": N_("DPRK government statement (5 Feb 1958)"),
+}
+DIMENSION_LABELS = {
+    "initiator": N_("Who opens (initiator)"),
+    "responder": N_("Who answers (responder)"),
+    "un_role": N_("The UN's role"),
+    "channel": N_("Channel: letter or public statement"),
+    "timetable": N_("Timetable"),
+}
+# The buttons: one whole label per dimension ("Reveal initiator"), and its tooltip.
+REVEAL_LABELS = {
+    "initiator": (N_("Reveal initiator"), N_("Show what the sources say about the initiator for the chosen plan")),
+    "responder": (N_("Reveal responder"), N_("Show what the sources say about the responder for the chosen plan")),
+    "un_role": (N_("Reveal UN's role"), N_("Show what the sources say about the UN's role for the chosen plan")),
+    "channel": (N_("Reveal channel"), N_("Show what the sources say about the channel for the chosen plan")),
+    "timetable": (N_("Reveal timetable"), N_("Show what the sources say about the timetable for the chosen plan")),
+}
+CATEGORY_LABELS = {
+    ("initiator", "DPRK"): N_("the DPRK (Pyongyang)"),
+    ("initiator", "PRC"): N_("the PRC (Beijing)"),
+    ("initiator", "USSR"): N_("the USSR (Moscow)"),
+    ("initiator", "UN"): N_("the United Nations"),
+    ("responder", "DPRK"): N_("the DPRK (Pyongyang)"),
+    ("responder", "PRC"): N_("the PRC (Beijing)"),
+    ("responder", "USSR"): N_("the USSR (Moscow)"),
+    ("responder", "UN"): N_("the United Nations"),
+    ("un_role", "addressed"): N_("the DPRK writes to the UN directly"),
+    ("un_role", "kept_out"): N_("the UN is not approached directly"),
+    ("channel", "letter"): N_("a letter"),
+    ("channel", "statement"): N_("a public statement"),
+    ("timetable", "end_1958"): N_("one deadline: the end of 1958"),
+    ("timetable", "batches_1958"): N_("set batches, the last by the end of 1958"),
+    ("timetable", "none"): N_("no date in the sources"),
+}
+CITATIONS = Cache(limit=8)
+
+
 Key = tuple[str, str]  # (plan, dimension)
 
 
 @dataclass(frozen=True)
-class State:
+class PlanComparisonState:
     """Which plans are shown, which one is being predicted, the predictions made and the cells revealed."""
 
     plans: tuple[str, ...] = PLANS
@@ -79,12 +122,13 @@ class State:
         return dict(self.predictions).get((plan, dimension))
 
 
-def predict(state: State, plan: str, dimension: str, category: str) -> State:
+def predict(state: PlanComparisonState, plan: str, dimension: str, category: str) -> PlanComparisonState:
     """Record (or, with an empty category, withdraw) a prediction; a revealed cell keeps its prediction."""
     if (plan, dimension) in state.revealed:
         return state
     if category and category not in VOCABULARY[dimension]:
-        raise ValueError(f"{category!r} is not in the vocabulary of {dimension!r}")
+        raise ValueError(_("{category} is not one of the choices for {dimension}; choose one of: {choices}.",
+                           category=repr(category), dimension=dimension, choices=", ".join(VOCABULARY[dimension])))
     chosen = dict(state.predictions)
     chosen.pop((plan, dimension), None)
     if category:
@@ -92,16 +136,31 @@ def predict(state: State, plan: str, dimension: str, category: str) -> State:
     return replace(state, predictions=tuple(sorted(chosen.items())))
 
 
-def reveal(state: State, plan: str, dimension: str) -> State:
+def reveal(state: PlanComparisonState, plan: str, dimension: str) -> PlanComparisonState:
     return replace(state, revealed=state.revealed | {(plan, dimension)})
 
 
-def reveal_all(state: State) -> State:
+def reveal_all(state: PlanComparisonState) -> PlanComparisonState:
     return replace(state, revealed=state.revealed | {(p, d) for p in state.plans for d in DIMENSIONS})
 
 
 def category_label(dimension: str, category: str) -> str:
-    return t(f"plan_comparison.cat_{dimension}_{category}")
+    return _(CATEGORY_LABELS[(dimension, category)])
+
+
+def plan_label(plan: str) -> str:
+    return _(PLAN_LABELS[plan])
+
+
+def dimension_label(dimension: str) -> str:
+    return _(DIMENSION_LABELS[dimension])
+
+
+def either(labels: list[str]) -> str:
+    """'a letter or a public statement', in the current language's way of listing alternatives."""
+    from babel.lists import format_list
+
+    return format_list(labels, style="or", locale=locale()) if labels else ""
 
 
 @dataclass(frozen=True)
@@ -121,7 +180,7 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class ComparisonView:
+class PlanComparisonView:
     cells: tuple[Cell, ...]
     table: pd.DataFrame  # dimensions x plans, "?" where hidden
     grid_html: str
@@ -134,10 +193,10 @@ class ComparisonView:
 
 
 def _rows(plans: pd.DataFrame) -> dict[Key, pd.Series]:
-    return {(row["plan"], row["dimension"]): row for _, row in plans.iterrows()}
+    return {(row["plan"], row["dimension"]): row for _index, row in plans.iterrows()}
 
 
-def _cell(state: State, rows: dict[Key, pd.Series], plan: str, dimension: str) -> Cell:
+def _cell(state: PlanComparisonState, rows: dict[Key, pd.Series], plan: str, dimension: str) -> Cell:
     key = (plan, dimension)
     shown = key in state.revealed
     row = rows.get(key)
@@ -150,19 +209,10 @@ def _cell(state: State, rows: dict[Key, pd.Series], plan: str, dimension: str) -
                 row["note"] if isinstance(row["note"], str) else None, accepted, prediction, matched)
 
 
-_CITATIONS: dict[int, tuple[pd.DataFrame, dict[str, str]]] = {}
-
-
 def _citations(sources: pd.DataFrame) -> dict[str, str]:
     """Source id -> short citation (English title, date). Cached per DataFrame: the controls never change it."""
-    hit = _CITATIONS.get(id(sources))
-    if hit is not None and hit[0] is sources:
-        return hit[1]
-    table = {row.id: _short_citation(row.title_en, row.date) for row in sources.itertuples()}
-    if len(_CITATIONS) > 8:
-        _CITATIONS.clear()
-    _CITATIONS[id(sources)] = (sources, table)
-    return table
+    return CITATIONS.get(sources, "citations",
+                         lambda: {row.id: _short_citation(row.title_en, row.date) for row in sources.itertuples()})
 
 
 def _short_citation(title, date) -> str:
@@ -172,126 +222,105 @@ def _short_citation(title, date) -> str:
     return f"{title}, {year}" if year and year not in title else title
 
 
-def _citation(citations: dict[str, str], source_id: str) -> str:
-    """'id' plus its short citation, both escaped."""
-    code = f"<code>{html.escape(source_id)}</code>"
-    text = citations.get(source_id)
-    return f"{code} <small>({html.escape(text)})</small>" if text else code
-
-
 def _feedback(cell: Cell) -> str:
     if cell.prediction is None:
-        return t("plan_comparison.no_prediction")
+        return _("No prediction made.")
     said = category_label(cell.dimension, cell.prediction)
     if cell.matched:
-        key = "matched_one_of" if len(cell.accepted) > 1 else "matched"
-        return t(f"plan_comparison.{key}", prediction=said)
-    answer = t("plan_comparison.answer_join").join(category_label(cell.dimension, c) for c in cell.accepted)
-    return t("plan_comparison.mismatched", prediction=said, answer=answer)
+        if len(cell.accepted) > 1:
+            return _("✓ Your prediction (“{prediction}”) matches one of the two plans in this account.", prediction=said)
+        return _("✓ Your prediction (“{prediction}”) matches the sources.", prediction=said)
+    answer = either([category_label(cell.dimension, c) for c in cell.accepted])
+    return _("✗ Your prediction (“{prediction}”) does not match: the sources say {answer}.", prediction=said,
+             answer=answer)
 
 
-def _cell_html(cell: Cell, citations: dict[str, str]) -> str:
-    attrs = f"data-plan='{html.escape(cell.plan)}' data-dimension='{html.escape(cell.dimension)}'"
-    if not cell.revealed:
-        guess = ""
-        if cell.prediction is not None:
-            said = category_label(cell.dimension, cell.prediction)
-            guess = f"<div class='ov-guess'>{html.escape(t('plan_comparison.your_prediction', prediction=said))}</div>"
-        return (f"<td {attrs} data-state='hidden'><span aria-label='{html.escape(t('plan_comparison.hidden_label'))}'>"
-                f"{html.escape(t('plan_comparison.hidden'))}</span>{guess}</td>")
-    if cell.value is None:
-        return f"<td {attrs} data-state='missing'>{html.escape(t('plan_comparison.missing'))}</td>"
-    badge = (f" <span class='ov-badge' style='border:1px dotted #000;padding:0 3px'>"
-             f"{html.escape(t('plan_comparison.hedged'))}</span>") if cell.hedged else ""
-    answer = t("plan_comparison.answer_join").join(category_label(cell.dimension, c) for c in cell.accepted)
-    short = f"<div><i>{html.escape(t('plan_comparison.category', answer=answer))}</i></div>" if answer else ""
-    cited = "; ".join(_citation(citations, s) for s in cell.source_ids)
-    mark = "ov-match" if cell.matched else "ov-mismatch" if cell.matched is False else "ov-unpredicted"
-    return (f"<td {attrs} data-state='revealed'><div>{html.escape(cell.value)}{badge}</div>{short}"
-            f"<div class='ov-sources'><small>{html.escape(t('plan_comparison.sources'))}: {cited}</small></div>"
-            f"<div class='{mark}'>{html.escape(_feedback(cell))}</div></td>")
+def _cell_context(cell: Cell, citations: dict[str, str]) -> dict:
+    """What the grid template needs for one cell."""
+    context = {"plan": cell.plan, "dimension": cell.dimension, "revealed": cell.revealed, "value": cell.value,
+               "hedged": cell.hedged, "prediction": None, "answer": "", "sources": [], "mark": "", "feedback": ""}
+    if cell.prediction is not None:
+        context["prediction"] = category_label(cell.dimension, cell.prediction)
+    if cell.revealed and cell.value is not None:
+        context["answer"] = either([category_label(cell.dimension, c) for c in cell.accepted])
+        context["sources"] = [(s, citations.get(s)) for s in cell.source_ids]
+        context["mark"] = "match" if cell.matched else "mismatch" if cell.matched is False else "unpredicted"
+        context["feedback"] = _feedback(cell)
+    return context
 
 
-def _grid_html(state: State, cells: dict[Key, Cell], citations: dict[str, str], caption: str) -> str:
-    head = "".join(
-        f"<th scope='col' data-plan='{html.escape(p)}'>{html.escape(t(f'plan_comparison.plan_{p}'))}"
-        + (f" <small>{html.escape(t('plan_comparison.focus_marker'))}</small>" if p == state.focus else "") + "</th>"
-        for p in state.plans)
-    body = "".join(
-        f"<tr><th scope='row'>{html.escape(t(f'plan_comparison.dimension_{d}'))}</th>"
-        + "".join(_cell_html(cells[(p, d)], citations) for p in state.plans) + "</tr>"
-        for d in DIMENSIONS)
-    return (f"<table class='ov-plans' style='border-collapse:collapse' border='1' cellpadding='4'>"
-            f"<caption>{html.escape(caption)}</caption><thead><tr>"
-            f"<th scope='col'>{html.escape(t('plan_comparison.column_dimension'))}</th>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+def _grid_html(state: PlanComparisonState, cells: dict[Key, Cell], citations: dict[str, str], caption: str) -> str:
+    columns = [(p, plan_label(p), p == state.focus) for p in state.plans]
+    rows = [(dimension_label(d), [_cell_context(cells[(p, d)], citations) for p in state.plans]) for d in DIMENSIONS]
+    return render("explorers/plan_comparison_grid.html.j2", caption=caption, columns=columns, rows=rows)
 
 
-def _notes_html(state: State, cells: dict[Key, Cell]) -> str:
+def _notes_html(state: PlanComparisonState, cells: dict[Key, Cell]) -> str:
     shown = [cells[(p, d)] for p in state.plans for d in DIMENSIONS if cells[(p, d)].value is not None]
     if not shown:
-        return f"<p>{html.escape(t('plan_comparison.notes_none'))}</p>"
-    frame = pd.DataFrame({
-        t("plan_comparison.col_plan"): [c.plan for c in shown],
-        t("plan_comparison.col_dimension"): [c.dimension for c in shown],
-        t("plan_comparison.col_value"): [c.value for c in shown],
-        t("plan_comparison.col_hedged"): [t("plan_comparison.yes") if c.hedged else t("plan_comparison.no") for c in shown],
-        t("plan_comparison.col_sources"): ["; ".join(c.source_ids) for c in shown],
-        t("plan_comparison.col_note"): [c.note or "" for c in shown],
-    })
-    return frame.to_html(index=False, escape=True, classes="ov-table")
+        return render("explorers/plan_comparison_no_notes.html.j2")
+    columns = [_("Plan"), _("Dimension"), _("What the sources say"), _("Hedged"), _("Source ids"), _("How we know")]
+    rows = [[c.plan, c.dimension, c.value, _("yes") if c.hedged else _("no"), "; ".join(c.source_ids), c.note or ""]
+            for c in shown]
+    return render("explorers/table.html.j2", columns=columns, rows=rows, caption=None, marked=None)
 
 
-def view(state: State, evidence: Evidence) -> ComparisonView:
+def view(state: PlanComparisonState, evidence: Evidence) -> PlanComparisonView:
     """The grid for these plans: hidden cells as '?', revealed ones with text, sources and graded prediction."""
     rows = _rows(evidence.plans)
     cells = {(p, d): _cell(state, rows, p, d) for p in state.plans for d in DIMENSIONS}
     ordered = tuple(cells[(p, d)] for p in state.plans for d in DIMENSIONS)
+    hidden = _("?")
     table = pd.DataFrame(
-        [[cells[(p, d)].value if cells[(p, d)].revealed and cells[(p, d)].value is not None else t("plan_comparison.hidden")
+        [[cells[(p, d)].value if cells[(p, d)].revealed and cells[(p, d)].value is not None else hidden
           for p in state.plans] for d in DIMENSIONS],
         index=list(DIMENSIONS), columns=list(state.plans))
     checked = [c for c in ordered if c.matched is not None]
-    score = t("plan_comparison.score", revealed=sum(c.revealed for c in ordered), total=len(ordered),
-              checked=len(checked), matched=sum(bool(c.matched) for c in checked))
-    caption = t("plan_comparison.caption")
-    return ComparisonView(cells=ordered, table=table, grid_html=_grid_html(state, cells, _citations(evidence.sources), caption),
-                          score_line=score, caption=caption, notes_html=_notes_html(state, cells))
+    score = _("Revealed {revealed} of {total} cells. Predictions checked: {checked}; matching the sources: {matched}.",
+              revealed=sum(c.revealed for c in ordered), total=len(ordered), checked=len(checked),
+              matched=sum(bool(c.matched) for c in checked))
+    caption = _("The withdrawal plans compared (Tian 2014, §3–§5). Columns are plans, rows are what is compared; "
+                "“?” marks a cell not yet revealed. Revealed cells give the plan in our own words, its sources, and "
+                "whether your prediction matched.")
+    return PlanComparisonView(cells=ordered, table=table,
+                              grid_html=_grid_html(state, cells, _citations(evidence.sources), caption),
+                              score_line=score, caption=caption, notes_html=_notes_html(state, cells))
 
 
-class PlanComparisonExplorer:
+class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
     """The widget shell: a plan chooser, one prediction dropdown and Reveal button per dimension, the grid."""
 
+    pure_view = staticmethod(view)
+
     def __init__(self, plans=None, evidence: Evidence | None = None):
-        self.evidence = evidence if evidence is not None else load_evidence()
+        super().__init__(evidence)
         shown = tuple(plans) if plans is not None else PLANS
         unknown = [p for p in shown if p not in PLANS]
         if unknown or not shown:
-            raise ValueError(f"unknown plans {unknown}; choose from {', '.join(PLANS)}")
-        self._state = State(plans=shown, focus=shown[0])
-        self._syncing = False
+            raise ValueError(_("plan_comparison(plans=...) got unknown plans {unknown}; choose from: {plans}.",
+                               unknown=", ".join(map(repr, unknown)) or "none", plans=", ".join(PLANS)))
+        self._state = PlanComparisonState(plans=shown, focus=shown[0])
         style = {"description_width": "initial"}
-        self.plan = widgets.Dropdown(description=t("plan_comparison.control_plan"),
-                                     options=[(t(f"plan_comparison.plan_{p}"), p) for p in shown], value=shown[0],
-                                     tooltip=t("plan_comparison.control_plan_tooltip"), style=style,
-                                     layout=widgets.Layout(width="36em"))
+        self.plan = widgets.Dropdown(description=_("Predict for:"), options=[(plan_label(p), p) for p in shown],
+                                     value=shown[0],
+                                     tooltip=_("Choose the plan whose cells you want to predict and reveal"),
+                                     style=style, layout=widgets.Layout(width="36em"))
         self.predictions = {
-            d: widgets.Dropdown(description=t(f"plan_comparison.dimension_{d}"),
-                                options=[(t("plan_comparison.choose"), "")]
+            d: widgets.Dropdown(description=dimension_label(d),
+                                options=[(_("(your prediction)"), "")]
                                 + [(category_label(d, c), c) for c in VOCABULARY[d]],
                                 value="", style={"description_width": "17em"}, layout=widgets.Layout(width="36em"))
             for d in DIMENSIONS}
-        self.reveal = {
-            d: widgets.Button(description=t("plan_comparison.reveal_row", dimension=t(f"plan_comparison.short_{d}")),
-                              tooltip=t("plan_comparison.reveal_row_tooltip", dimension=t(f"plan_comparison.short_{d}")),
-                              layout=widgets.Layout(width="auto"))
-            for d in DIMENSIONS}
-        self.reveal_all = widgets.Button(description=t("plan_comparison.reveal_all"),
-                                         tooltip=t("plan_comparison.reveal_all_tooltip"), button_style="info")
+        self.reveal = {d: widgets.Button(description=_(REVEAL_LABELS[d][0]), tooltip=_(REVEAL_LABELS[d][1]),
+                                         layout=widgets.Layout(width="auto"))
+                       for d in DIMENSIONS}
+        self.reveal_all = widgets.Button(description=_("Reveal all"),
+                                         tooltip=_("Show every cell of the grid with its sources"), button_style="info")
         self.status = widgets.HTML()
         self.grid = widgets.HTML()
         self.notes = widgets.HTML()
-        self.notes_panel = widgets.Accordion(children=[self.notes], titles=(t("plan_comparison.notes_title"),),
+        self.notes_panel = widgets.Accordion(children=[self.notes],
+                                             titles=(_("How we know: notes and sources for the revealed cells"),),
                                              selected_index=None)
         self.plan.observe(self._plan_changed, names="value")
         for dimension, dropdown in self.predictions.items():
@@ -302,45 +331,34 @@ class PlanComparisonExplorer:
         self.root = widgets.VBox([self.plan, *rows, self.reveal_all, self.status, self.grid, self.notes_panel])
         self.update()
 
-    def state(self) -> State:
+    def state(self) -> PlanComparisonState:
         return self._state
 
     def _plan_changed(self, change) -> None:
-        self._state = replace(self._state, focus=change["new"])
-        self.update()
+        self._apply(replace(self._state, focus=change["new"]))
 
     def _predicted(self, dimension: str, category: str) -> None:
-        if not self._syncing:
+        if not self._quiet:
             self._apply(predict(self._state, self._state.focus, dimension, category))
 
     def _reveal(self, dimension: str) -> None:
         self._apply(reveal(self._state, self._state.focus, dimension))
 
-    def _apply(self, state: State) -> None:
+    def _apply(self, state: PlanComparisonState) -> None:
         self._state = state
         self.update()
 
-    def _sync_controls(self) -> None:
-        """Show the focus plan's predictions; lock the rows already revealed for it."""
-        self._syncing = True
-        try:
+    def show(self, shown: PlanComparisonView) -> None:
+        """Show the focus plan's predictions, lock the rows already revealed for it, and render the grid."""
+        with self.quietly():
             for dimension, dropdown in self.predictions.items():
                 dropdown.value = self._state.prediction(self._state.focus, dimension) or ""
                 done = (self._state.focus, dimension) in self._state.revealed
                 dropdown.disabled = done
                 self.reveal[dimension].disabled = done
-        finally:
-            self._syncing = False
-
-    def update(self) -> ComparisonView:
-        """Re-render every output from the current state (timed by the benchmark)."""
-        shown = view(self._state, self.evidence)
-        self._sync_controls()
-        self.status.value = f"<div class='ov-count' role='status'><b>{html.escape(shown.score_line)}</b></div>"
+        self.status.value = render("explorers/plan_comparison_status.html.j2", view=shown)
         self.grid.value = shown.grid_html
         self.notes.value = shown.notes_html
-        self.current = shown
-        return shown
 
 
 def plan_comparison(plans=None, evidence: Evidence | None = None) -> widgets.VBox:
@@ -348,5 +366,5 @@ def plan_comparison(plans=None, evidence: Evidence | None = None) -> widgets.VBo
     return PlanComparisonExplorer(plans=plans, evidence=evidence).root
 
 
-__all__ = ["PLANS", "DIMENSIONS", "VOCABULARY", "CATEGORIES", "State", "Cell", "ComparisonView", "predict",
-           "reveal", "reveal_all", "category_label", "view", "PlanComparisonExplorer", "plan_comparison"]
+__all__ = ["PLANS", "DIMENSIONS", "VOCABULARY", "CATEGORIES", "PlanComparisonState", "Cell", "PlanComparisonView",
+           "predict", "reveal", "reveal_all", "category_label", "view", "PlanComparisonExplorer", "plan_comparison"]

@@ -1,31 +1,48 @@
 """Source reader: filter the evidence base's sources and read their cards.
 
-Pure part: `State` (the filter values) and `view(state, evidence) -> SourceView`.
+Pure part: `SourceReaderState` (the filter values) and `view(state, evidence) -> SourceReaderView`.
 Shell: `SourceReaderExplorer` (ipywidgets). Lessons call `source_reader(lesson=...)`.
-Cards come from `lesson.source_card_html`, so a source looks the same in a lesson and here.
+Cards come from `course.display.cards.source_card_html`, so a source looks the same in a lesson and here.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
 
-from course.evidence.package import Evidence, evidence as load_evidence
 from course.display.cards import source_card_html
-from course.i18n import t
+from course.display.templating import render
+from course.evidence.package import Evidence
+from course.explorers.base import Cache, Explorer
+from course.i18n import N_, _
 
 ANY = ""  # the "All" choice of every dropdown
 MAX_CARDS = 25
 SEARCHED_COLUMNS = ("id", "title", "title_en", "creator", "date", "archive", "reference", "audience", "translator",
                     "excerpt", "excerpt_en", "can_tell", "cannot_tell", "note")
 TABLE_COLUMNS = ("id", "date", "type", "party", "language", "primary", "title_en")
+TABLE_HEADERS = (N_("Id"), N_("Date"), N_("Type"), N_("Whose document"), N_("Language"), N_("Primary"),
+                 N_("Title (English)"))
+PREPARED = Cache(limit=8)
+
+TYPE_LABELS = {
+    "archival": N_("archival document"), "published_document": N_("published document"),
+    "chronicle": N_("chronicle (nianpu)"), "document_collection": N_("document collection"),
+    "newspaper": N_("newspaper"), "official_history": N_("official history"), "monograph": N_("monograph"),
+    "article": N_("article"), "biography": N_("biography"), "dataset": N_("dataset"),
+    "microfilm": N_("microfilm"), "working_paper": N_("working paper"), "web_page": N_("web page"),
+}
+LANGUAGE_LABELS = {"zh": N_("Chinese"), "ru": N_("Russian"), "en": N_("English"), "ko": N_("Korean"),
+                   "other": N_("other")}
+PARTY_LABELS = {"PRC": N_("PRC (China)"), "DPRK": N_("DPRK (North Korea)"), "USSR": N_("USSR (Soviet Union)"),
+                "US": N_("United States"), "ROK": N_("ROK (South Korea)"), "UN": N_("United Nations"),
+                "other": N_("other")}
 
 
 @dataclass(frozen=True)
-class State:
+class SourceReaderState:
     """The filter values; ANY means "no filter". `years` is an inclusive (first, last) pair or None for all years."""
 
     lesson: str = ANY
@@ -39,7 +56,7 @@ class State:
 
 
 @dataclass(frozen=True)
-class SourceView:
+class SourceReaderView:
     """What the student sees: the count line, the cards (at most MAX_CARDS) and the table of every match."""
 
     ids: tuple[str, ...]
@@ -51,27 +68,21 @@ class SourceView:
     table_html: str
 
 
-_PREPARED: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
-
-
 def prepared(sources: pd.DataFrame) -> pd.DataFrame:
     """Sources in reading order (date, then id; undated last) with `year` and a lower-case search text.
 
     Cached per DataFrame object: the controls never change it.
     """
-    hit = _PREPARED.get(id(sources))
-    if hit is not None and hit[0] is sources:
-        return hit[1]
+    return PREPARED.get(sources, "prepared", lambda: _prepare(sources))
+
+
+def _prepare(sources: pd.DataFrame) -> pd.DataFrame:
     frame = sources.copy()
     frame["year"] = pd.to_numeric(frame["date"].str[:4], errors="coerce").astype("Int64")
     frame["sort_date"] = frame["date"].map(_first_day)
     frame["haystack"] = frame[list(SEARCHED_COLUMNS)].apply(
         lambda row: "\n".join(v for v in row if isinstance(v, str)).casefold(), axis=1)
-    frame = frame.sort_values(["sort_date", "id"], na_position="last", kind="stable").reset_index(drop=True)
-    if len(_PREPARED) > 8:
-        _PREPARED.clear()
-    _PREPARED[id(sources)] = (sources, frame)
-    return frame
+    return frame.sort_values(["sort_date", "id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
 def _first_day(date) -> str | None:
@@ -87,7 +98,7 @@ def year_span(sources: pd.DataFrame) -> tuple[int, int]:
     return int(years.min()), int(years.max())
 
 
-def _mask(frame: pd.DataFrame, state: State, span: tuple[int, int]) -> pd.Series:
+def _mask(frame: pd.DataFrame, state: SourceReaderState, span: tuple[int, int]) -> pd.Series:
     keep = pd.Series(True, index=frame.index)
     if state.lesson != ANY:
         keep &= frame["lessons"].map(lambda lessons: isinstance(lessons, tuple) and state.lesson in lessons)
@@ -106,7 +117,7 @@ def _mask(frame: pd.DataFrame, state: State, span: tuple[int, int]) -> pd.Series
     return keep
 
 
-def view(state: State, evidence: Evidence) -> SourceView:
+def view(state: SourceReaderState, evidence: Evidence) -> SourceReaderView:
     """The sources matching every filter, in date-then-id order, with the first MAX_CARDS as cards.
 
     Undated sources are kept only while the year range spans every year (a narrower range asks for a date).
@@ -114,95 +125,89 @@ def view(state: State, evidence: Evidence) -> SourceView:
     frame = prepared(evidence.sources)
     matches = frame[_mask(frame, state, year_span(evidence.sources))]
     shown = matches.head(MAX_CARDS)
-    count_line = t("source_reader.count", shown=len(matches), total=len(frame))
-    more_line = t("source_reader.more", limit=MAX_CARDS, total=len(matches)) if len(matches) > MAX_CARDS else ""
-    if matches.empty:
-        cards_html = f"<p class='ov-empty'>{html.escape(t('source_reader.none'))}</p>"
-    else:
-        cards_html = "".join(source_card_html(row) for _, row in shown.iterrows())
+    count_line = _("{shown} of {total} sources", shown=len(matches), total=len(frame))
+    more_line = (_("Showing {limit} of {total}; narrow the filters to see the rest (or open the table).",
+                   limit=MAX_CARDS, total=len(matches)) if len(matches) > MAX_CARDS else "")
+    cards = [source_card_html(row) for _index, row in shown.iterrows()]
     table = matches[list(TABLE_COLUMNS)].reset_index(drop=True)
-    return SourceView(ids=tuple(matches["id"]), shown_ids=tuple(shown["id"]), count_line=count_line,
-                      more_line=more_line, cards_html=cards_html, table=table,
-                      table_html=table.to_html(index=False, escape=True, na_rep="", classes="ov-table"))
+    rows = [[_cell_text(value) for value in row] for row in table.itertuples(index=False)]
+    return SourceReaderView(ids=tuple(matches["id"]), shown_ids=tuple(shown["id"]), count_line=count_line,
+                            more_line=more_line, cards_html=render("explorers/source_cards.html.j2", cards=cards),
+                            table=table,
+                            table_html=render("explorers/table.html.j2", columns=[_(h) for h in TABLE_HEADERS], rows=rows,
+                                              caption=None, marked=None))
 
 
-def _options(values, label=str) -> list[tuple[str, str]]:
-    """Dropdown choices: All first, then the values present in the data, labelled."""
+def _cell_text(value) -> object:
+    """A table cell: yes/no for the `primary` flag, nothing for a missing value."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return "" if pd.isna(value) else value
+
+
+def _options(values, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Dropdown choices: All first, then the values present in the data, labelled (a value without a label as itself)."""
     present = sorted({v for v in values if isinstance(v, str) and v})
-    return [(t("source_reader.all"), ANY)] + [(label(v), v) for v in present]
+    labels = labels or {}
+    return [(_("All"), ANY)] + [(_(labels[v]) if v in labels else v, v) for v in present]
 
 
-def _label(kind: str):
-    def label(value: str) -> str:
-        try:
-            return t(f"source_reader.{kind}_{value}")
-        except KeyError:
-            return value
-    return label
-
-
-class SourceReaderExplorer:
+class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
     """The widget shell: labelled filters on top, the count line, the cards, the table one click away."""
 
+    pure_view = staticmethod(view)
+
     def __init__(self, lesson: str | None = None, evidence: Evidence | None = None):
-        self.evidence = evidence if evidence is not None else load_evidence()
+        super().__init__(evidence)
         sources = self.evidence.sources
         self.span = year_span(sources)
         lessons = {slug for row in sources["lessons"] if isinstance(row, tuple) for slug in row}
         style = {"description_width": "initial"}
-        self.lesson = widgets.Dropdown(description=t("source_reader.lesson"), options=_options(lessons), style=style)
-        self.type = widgets.Dropdown(description=t("source_reader.type"),
-                                     options=_options(sources["type"], _label("type")), style=style)
-        self.archive = widgets.Dropdown(description=t("source_reader.archive"), options=_options(sources["archive"]),
+        self.lesson = widgets.Dropdown(description=_("Lesson"), options=_options(lessons), style=style)
+        self.type = widgets.Dropdown(description=_("Type"), options=_options(sources["type"], TYPE_LABELS),
+                                     style=style)
+        self.archive = widgets.Dropdown(description=_("Archive"), options=_options(sources["archive"]),
                                         style=style, layout=widgets.Layout(width="32em"))
-        self.language = widgets.Dropdown(description=t("source_reader.language"),
-                                         options=_options(sources["language"], _label("language")), style=style)
-        self.party = widgets.Dropdown(description=t("source_reader.party"),
-                                      options=_options(sources["party"], _label("party")), style=style)
-        self.years = widgets.SelectionRangeSlider(description=t("source_reader.years"),
-                                                  options=[(str(y), y) for y in range(self.span[0], self.span[1] + 1)],
-                                                  index=(0, self.span[1] - self.span[0]), style=style,
-                                                  continuous_update=False, layout=widgets.Layout(width="32em"))
-        self.primary_only = widgets.Checkbox(description=t("source_reader.primary_only"), value=False, indent=False)
-        self.text = widgets.Text(description=t("source_reader.search"), placeholder=t("source_reader.search_hint"),
+        self.language = widgets.Dropdown(description=_("Language"),
+                                         options=_options(sources["language"], LANGUAGE_LABELS), style=style)
+        self.party = widgets.Dropdown(description=_("Whose document"),
+                                      options=_options(sources["party"], PARTY_LABELS), style=style)
+        # Two labelled year lists, not a range slider: a slider's handles have no accessible name.
+        years = [(str(y), y) for y in range(self.span[0], self.span[1] + 1)]
+        self.year_from = widgets.Dropdown(description=_("From year"), options=years, value=self.span[0], style=style)
+        self.year_to = widgets.Dropdown(description=_("To year"), options=years, value=self.span[1], style=style)
+        self.primary_only = widgets.Checkbox(description=_("Primary sources only"), value=False, indent=False)
+        self.text = widgets.Text(description=_("Search"), placeholder=_("a word, a name, an id…"),
                                  continuous_update=False, style=style)
         self.count = widgets.HTML()
         self.cards = widgets.HTML()
         self.table = widgets.HTML()
-        self.table_panel = widgets.Accordion(children=[self.table], titles=(t("source_reader.table_title"),),
+        self.table_panel = widgets.Accordion(children=[self.table], titles=(_("All matching sources as a table"),),
                                              selected_index=None)
         if lesson:
             self.lesson.value = lesson
-        self.controls = (self.lesson, self.type, self.archive, self.language, self.party, self.years,
-                         self.primary_only, self.text)
+        self.controls = (self.lesson, self.type, self.archive, self.language, self.party, self.year_from,
+                         self.year_to, self.primary_only, self.text)
         self.root = widgets.VBox([
             widgets.HBox([self.lesson, self.type, self.language, self.party], layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HBox([self.archive, self.years], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.archive, self.year_from, self.year_to], layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HBox([self.primary_only, self.text]),
             self.count, self.table_panel, self.cards,
         ])
-        for control in self.controls:
-            control.observe(self._changed, names="value")
+        self.watch(*self.controls)
         self.update()
 
-    def state(self) -> State:
-        """The control values as a pure State."""
-        return State(lesson=self.lesson.value, type=self.type.value, archive=self.archive.value,
-                     language=self.language.value, party=self.party.value, years=tuple(self.years.value),
-                     primary_only=bool(self.primary_only.value), text=self.text.value)
+    def state(self) -> SourceReaderState:
+        """The control values as a pure state (a "from" year after the "to" year reads as the same range)."""
+        first, last = sorted((self.year_from.value, self.year_to.value))
+        return SourceReaderState(lesson=self.lesson.value, type=self.type.value, archive=self.archive.value,
+                                 language=self.language.value, party=self.party.value, years=(first, last),
+                                 primary_only=bool(self.primary_only.value), text=self.text.value)
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> SourceView:
-        """Re-render every output from the current controls (timed by the benchmark)."""
-        shown = view(self.state(), self.evidence)
-        more = f"<div class='ov-more'>{html.escape(shown.more_line)}</div>" if shown.more_line else ""
-        self.count.value = f"<div class='ov-count' role='status'><b>{html.escape(shown.count_line)}</b></div>{more}"
+    def show(self, shown: SourceReaderView) -> None:
+        self.count.value = render("explorers/source_count.html.j2", view=shown)
         self.cards.value = shown.cards_html
         self.table.value = shown.table_html
-        self.current = shown
-        return shown
 
 
 def source_reader(lesson: str | None = None, evidence: Evidence | None = None) -> widgets.VBox:
@@ -210,5 +215,5 @@ def source_reader(lesson: str | None = None, evidence: Evidence | None = None) -
     return SourceReaderExplorer(lesson=lesson, evidence=evidence).root
 
 
-__all__ = ["ANY", "MAX_CARDS", "State", "SourceView", "view", "prepared", "year_span", "SourceReaderExplorer",
-           "source_reader"]
+__all__ = ["ANY", "MAX_CARDS", "SourceReaderState", "SourceReaderView", "view", "prepared", "year_span",
+           "SourceReaderExplorer", "source_reader"]

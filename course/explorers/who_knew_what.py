@@ -1,8 +1,8 @@
 """Who knew what, when: what Beijing, Pyongyang and Moscow had received (and sent) by a given day.
 
 Computed from the communications in events.csv (rows with `from_party` and `to_party`; `conveys`
-names what passed). Pure part: `knowledge`, `sent`, `State`, `view`. Shell: `WhoKnewWhatExplorer`.
-Lessons call `who_knew_what(date="1958-01-22")`.
+names what passed). Pure part: `knowledge`, `sent`, `WhoKnewWhatState`, `view`. Shell:
+`WhoKnewWhatExplorer`. Lessons call `who_knew_what(date="1958-01-22")`.
 
 Rules the footnote states: an event dated only to the month (or year) counts from its first day;
 a public statement counts as received by every other capital; a party's internal reports
@@ -12,44 +12,45 @@ a public statement counts as received by every other capital; a party's internal
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import pandas as pd
 
-from course.evidence.package import Evidence, evidence as load_evidence
-from course.display.cards import format_date
-from course.i18n import t
+from course.display.templating import render
+from course.evidence.package import Evidence
+from course.explorers.base import Cache, Explorer
+from course.i18n import N_, _, format_date
 
 CAPITALS = ("PRC", "DPRK", "USSR")
 FIRST_DAY, LAST_DAY = dt.date(1956, 11, 1), dt.date(1958, 2, 28)
+DEFAULT_DAY = "1958-01-22"
 PUBLIC = "public"
 COLUMNS = ["date", "date_start", "date_precision", "from_party", "to_party", "conveys", "event_id", "event",
            "source_ids"]
+PARTY_NAMES = {
+    "PRC": N_("Beijing (PRC)"), "DPRK": N_("Pyongyang (DPRK)"), "USSR": N_("Moscow (USSR)"),
+    "US": N_("Washington (US)"), "ROK": N_("Seoul (ROK)"), "UN": N_("UN Command"), "other": N_("others"),
+    "public": N_("the public"),
+}
+COMMUNICATIONS = Cache(limit=8)
 
 
 def days(first: dt.date = FIRST_DAY, last: dt.date = LAST_DAY) -> list[str]:
-    """Every day of the explorer's range as an ISO string (the slider's options)."""
+    """Every day of the explorer's range as an ISO string."""
     return [(first + dt.timedelta(n)).isoformat() for n in range((last - first).days + 1)]
-
-
-_COMMUNICATIONS: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
 
 
 def communications(events: pd.DataFrame) -> pd.DataFrame:
     """The events that passed something from one party to another, oldest first (cached per DataFrame)."""
-    hit = _COMMUNICATIONS.get(id(events))
-    if hit is not None and hit[0] is events:
-        return hit[1]
+    return COMMUNICATIONS.get(events, "communications", lambda: _communications(events))
+
+
+def _communications(events: pd.DataFrame) -> pd.DataFrame:
     passed = events[events["from_party"].notna() & events["to_party"].notna()
                     & (events["from_party"] != events["to_party"])]
     frame = passed.rename(columns={"id": "event_id"})[COLUMNS]
-    frame = frame.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
-    if len(_COMMUNICATIONS) > 8:
-        _COMMUNICATIONS.clear()
-    _COMMUNICATIONS[id(events)] = (events, frame)
-    return frame
+    return frame.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
 
 
 def _until(frame: pd.DataFrame, date) -> pd.DataFrame:
@@ -73,15 +74,15 @@ def sent(events: pd.DataFrame, party: str, date) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class State:
+class WhoKnewWhatState:
     """The chosen day (ISO string)."""
 
-    date: str = "1958-01-22"
+    date: str = DEFAULT_DAY
 
 
 @dataclass(frozen=True)
-class KnowledgeView:
-    """Per capital, what it had received and sent by `date`, plus the rendered table and its text alternative."""
+class WhoKnewWhatView:
+    """Per capital, what it had received and sent by `date`, plus the rendered board and the log behind it."""
 
     date: str
     received: dict[str, pd.DataFrame]
@@ -93,74 +94,68 @@ class KnowledgeView:
     log_html: str
 
 
-def _party_name(code: str) -> str:
-    return t(f"who_knew_what.party_{code}")
+def party_name(code: str) -> str:
+    return _(PARTY_NAMES[code]) if code in PARTY_NAMES else code
 
 
-def _item_html(row, counterpart_column: str, newest: bool) -> str:
-    """One communication: date, from/to whom, what passed, the event id and its sources."""
-    when = format_date(row.date, row.date_precision)
-    direction = t(f"who_knew_what.{'from' if counterpart_column == 'from_party' else 'to'}",
-                  party=_party_name(getattr(row, counterpart_column)))
-    what = row.conveys if isinstance(row.conveys, str) else t("who_knew_what.unlabelled")
-    head = f"{html.escape(when)} — {html.escape(direction)}: {html.escape(what)}"
-    if row.date_precision != "day":
-        head += f" <span class='ov-approx'>{html.escape(t('who_knew_what.approx'))}</span>"
-    if newest:
-        head = f"<strong>{head}</strong> <span class='ov-new'>{html.escape(t('who_knew_what.new'))}</span>"
-    ids = ", ".join(f"<code>{html.escape(s)}</code>" for s in row.source_ids)
-    mark = " class='ov-item ov-newest' style='background:#FFF3C4'" if newest else " class='ov-item'"
-    details = (f"<small>{html.escape(row.event)}<br>{html.escape(t('who_knew_what.event'))} "
-               f"<code>{html.escape(row.event_id)}</code>; {html.escape(t('who_knew_what.sources'))}: {ids}</small>")
-    # The line says what passed; what happened and the sources are one click away (open for the newest).
-    return (f"<li{mark} data-event='{html.escape(row.event_id)}'><details{' open' if newest else ''}>"
-            f"<summary>{head}</summary>{details}</details></li>")
+def _item(row, counterpart_column: str, newest: bool) -> dict:
+    """One communication as the board template shows it."""
+    party = party_name(getattr(row, counterpart_column))
+    return {
+        "when": format_date(row.date, row.date_precision),
+        "direction": _("from {party}", party=party) if counterpart_column == "from_party" else _("to {party}", party=party),
+        "what": row.conveys if isinstance(row.conveys, str) else _("(not labelled)"),
+        "approximate": row.date_precision != "day",
+        "newest": newest, "event": row.event, "event_id": row.event_id, "source_ids": tuple(row.source_ids),
+    }
 
 
-def _cell_html(frame: pd.DataFrame, party: str, role: str, counterpart_column: str) -> str:
+def _cell(frame: pd.DataFrame, party: str, role: str, counterpart_column: str) -> dict:
     """One cell of the board, newest at the bottom; the latest day's items are bold and marked."""
-    if frame.empty:
-        body = f"<p class='ov-nothing'>{html.escape(t('who_knew_what.nothing'))}</p>"
-    else:
-        latest = frame["date_start"].max()
-        items = "".join(_item_html(row, counterpart_column, row.date_start == latest) for row in frame.itertuples())
-        body = f"<ol>{items}</ol>"
-    return (f"<td class='ov-cell ov-{role}' data-party='{party}' data-role='{role}' "
-            f"style='vertical-align:top;border:1px solid #888;padding:4px'>{body}</td>")
+    latest = frame["date_start"].max() if not frame.empty else None
+    items = [_item(row, counterpart_column, row.date_start == latest) for row in frame.itertuples()]
+    return {"party": party, "role": role, "items": items}
 
 
 def _board_html(date: str, received: dict, sent_: dict) -> str:
-    caption = html.escape(t("who_knew_what.caption", date=format_date(date)))
-    heads = "".join(f"<th scope='col' data-party='{p}'>{html.escape(_party_name(p))}</th>" for p in CAPITALS)
-    rows = ""
-    for role, frames, counterpart in (("received", received, "from_party"), ("sent", sent_, "to_party")):
-        cells = "".join(_cell_html(frames[p], p, role, counterpart) for p in CAPITALS)
-        rows += f"<tr class='ov-{role}'><th scope='row'>{html.escape(t('who_knew_what.' + role))}</th>{cells}</tr>"
-    return (f"<table class='ov-board' style='border-collapse:collapse;vertical-align:top'>"
-            f"<caption>{caption}</caption><thead><tr><td></td>{heads}</tr></thead><tbody>{rows}</tbody></table>")
+    rows = [{"role": role, "heading": heading,
+             "cells": [_cell(frames[p], p, role, counterpart) for p in CAPITALS]}
+            for role, heading, frames, counterpart in (("received", _("Had received"), received, "from_party"),
+                                                       ("sent", _("Had sent"), sent_, "to_party"))]
+    return render("explorers/who_knew_what_board.html.j2", caption=_("What each capital had received and sent by "
+                                                                     "{date}", date=format_date(date)),
+                  capitals=[(p, party_name(p)) for p in CAPITALS], rows=rows)
 
 
 def _log(events: pd.DataFrame, date: str) -> pd.DataFrame:
     """The flat list behind the board: every communication up to the day, oldest first."""
     frame = _until(communications(events), date)
     return pd.DataFrame({
-        "date": frame["date"], "from": frame["from_party"], "to": frame["to_party"], "what": frame["conveys"],
-        "event id": frame["event_id"], "sources": frame["source_ids"].map("; ".join),
+        _("Date"): frame["date"], _("From"): frame["from_party"], _("To"): frame["to_party"],
+        _("What passed"): frame["conveys"], _("Event id"): frame["event_id"],
+        _("Source ids"): frame["source_ids"].map("; ".join),
     }).reset_index(drop=True)
 
 
-def view(state: State, evidence: Evidence) -> KnowledgeView:
+def view(state: WhoKnewWhatState, evidence: Evidence) -> WhoKnewWhatView:
     """For each capital, the communications received and sent by `state.date`, rendered as one table."""
     events = evidence.events
     received = {p: knowledge(events, p, state.date) for p in CAPITALS}
     sent_ = {p: sent(events, p, state.date) for p in CAPITALS}
     counts = {p: len(received[p]) for p in CAPITALS}
-    readout = t("who_knew_what.readout", date=format_date(state.date), prc=counts["PRC"], dprk=counts["DPRK"],
-                ussr=counts["USSR"])
+    readout = _("By {date}, Beijing had received {prc} communications, Pyongyang {dprk} and Moscow {ussr}. The newest "
+                "in each list are in bold and marked “◆ newest”; open any line to read what happened and its sources.",
+                date=format_date(state.date), prc=counts["PRC"], dprk=counts["DPRK"], ussr=counts["USSR"])
+    footnote = _("How this is counted: an event known only to the month (or the year) counts from the first day of "
+                 "that month (or year), so it may appear a few days too early. A public statement counts as received "
+                 "by every other capital. A party's internal reports (from a party to itself) are not listed. Only "
+                 "what the sources record is listed; a capital may have known more.")
     log = _log(events, state.date)
-    return KnowledgeView(date=state.date, received=received, sent=sent_, readout=readout,
-                         footnote=t("who_knew_what.footnote"), table_html=_board_html(state.date, received, sent_),
-                         log=log, log_html=log.to_html(index=False, escape=True, na_rep="", classes="ov-table"))
+    rows = [["" if pd.isna(v) else v for v in row] for row in log.itertuples(index=False)]
+    return WhoKnewWhatView(date=state.date, received=received, sent=sent_, readout=readout, footnote=footnote,
+                           table_html=_board_html(state.date, received, sent_), log=log,
+                           log_html=render("explorers/table.html.j2", columns=list(log.columns), rows=rows,
+                                           caption=None, marked=None))
 
 
 def key_dates(events: pd.DataFrame) -> list[tuple[str, str]]:
@@ -175,66 +170,86 @@ def key_dates(events: pd.DataFrame) -> list[tuple[str, str]]:
     return labels
 
 
-class WhoKnewWhatExplorer:
-    """The widget shell: a day slider, a jump list and previous/next buttons; the board below."""
+def _day(date: str) -> dt.date:
+    """The ISO day `date` as a date, with a clear error when it is malformed or outside the explorer's range."""
+    try:
+        day = dt.date.fromisoformat(date)
+    except (TypeError, ValueError):
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(_("who_knew_what(date={date}): give a day as YYYY-MM-DD from {first} to {last}.",
+                           date=repr(date), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+    return day
 
-    def __init__(self, date: str = "1958-01-22", evidence: Evidence | None = None):
-        self.evidence = evidence if evidence is not None else load_evidence()
+
+class WhoKnewWhatExplorer(Explorer[WhoKnewWhatState, WhoKnewWhatView]):
+    """The widget shell: a date field, a jump list and previous/next buttons; the board below."""
+
+    pure_view = staticmethod(view)
+
+    def __init__(self, date: str = DEFAULT_DAY, evidence: Evidence | None = None):
+        day = _day(date)
+        super().__init__(evidence)
         self.key_dates = key_dates(self.evidence.events)
-        self._key_days = [d for _, d in self.key_dates]
-        self.date = widgets.SelectionSlider(description=t("who_knew_what.date"), options=days(), value=date,
-                                            continuous_update=False, style={"description_width": "initial"},
-                                            layout=widgets.Layout(width="40em"))
-        self.jump = widgets.Dropdown(description=t("who_knew_what.jump"),
-                                     options=[(t("who_knew_what.jump_hint"), "")] + self.key_dates,
+        self._key_days = [d for _label, d in self.key_dates]
+        # A labelled date field, not a slider (whose handle has no accessible name): type a day, or step it
+        # with the arrow keys, or use the buttons and the jump list.
+        self.date = widgets.DatePicker(description=_("Day"), value=day, min=FIRST_DAY,
+                                       max=LAST_DAY, style={"description_width": "initial"})
+        self.jump = widgets.Dropdown(description=_("Jump to a message"),
+                                     options=[(_("Choose a day on which one capital sent another something…"), "")]
+                                     + self.key_dates,
                                      style={"description_width": "initial"}, layout=widgets.Layout(width="40em"))
-        self.previous = widgets.Button(description=t("who_knew_what.previous"), tooltip=t("who_knew_what.previous_tip"))
-        self.next = widgets.Button(description=t("who_knew_what.next"), tooltip=t("who_knew_what.next_tip"))
+        self.previous = widgets.Button(
+            description=_("◀ Previous message"),
+            tooltip=_("Go back to the previous day on which a capital sent another one something"))
+        self.next = widgets.Button(description=_("Next message ▶"),
+                                   tooltip=_("Go on to the next day on which a capital sent another one something"))
         self.readout = widgets.HTML()
         self.board = widgets.HTML()
         self.footnote = widgets.HTML()
         self.log = widgets.HTML()
-        self.log_panel = widgets.Accordion(children=[self.log], titles=(t("who_knew_what.log_title"),),
+        self.log_panel = widgets.Accordion(children=[self.log], titles=(_("All communications up to this day as a table"),),
                                            selected_index=None)
         self.root = widgets.VBox([self.date, widgets.HBox([self.previous, self.next]), self.jump, self.readout,
                                   self.board, self.footnote, self.log_panel])
-        self.date.observe(self._date_changed, names="value")
+        self.watch(self.date)
         self.jump.observe(self._jumped, names="value")
         self.previous.on_click(lambda _b: self.step(-1))
         self.next.on_click(lambda _b: self.step(+1))
         self.update()
 
-    def state(self) -> State:
-        return State(date=self.date.value)
+    def state(self) -> WhoKnewWhatState:
+        """The chosen day; a cleared date field keeps the day last shown."""
+        if self.date.value is None:
+            return WhoKnewWhatState(self.current.date if self.current is not None else DEFAULT_DAY)
+        return WhoKnewWhatState(date=self.date.value.isoformat())
+
+    def go_to(self, day: str) -> None:
+        """Show the ISO day `day` (what the buttons and the jump list do)."""
+        self.date.value = dt.date.fromisoformat(day)
 
     def step(self, direction: int) -> None:
         """Move to the previous (-1) or next (+1) day on which a capital sent another one something."""
-        current = self.date.value
+        current = self.state().date
         later = [d for d in self._key_days if d > current]
         earlier = [d for d in self._key_days if d < current]
         target = (later[:1] if direction > 0 else earlier[-1:])
         if target:
-            self.date.value = target[0]
+            self.go_to(target[0])
 
     def _jumped(self, change) -> None:
         if change["new"]:
-            self.date.value = change["new"]
+            self.go_to(change["new"])
 
-    def _date_changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> KnowledgeView:
-        """Re-render every output from the slider's day (timed by the benchmark)."""
-        shown = view(self.state(), self.evidence)
+    def show(self, shown: WhoKnewWhatView) -> None:
         self.jump.value = shown.date if shown.date in self._key_days else ""
-        self.readout.value = f"<div class='ov-readout' role='status'>{html.escape(shown.readout)}</div>"
+        self.readout.value = render("explorers/who_knew_what_readout.html.j2", view=shown)
         self.board.value = shown.table_html
-        self.footnote.value = f"<p class='ov-footnote'><small>{html.escape(shown.footnote)}</small></p>"
+        self.footnote.value = render("explorers/who_knew_what_footnote.html.j2", view=shown)
         self.log.value = shown.log_html
-        self.current = shown
-        return shown
 
 
-def who_knew_what(date: str = "1958-01-22", evidence: Evidence | None = None) -> widgets.VBox:
+def who_knew_what(date: str = DEFAULT_DAY, evidence: Evidence | None = None) -> widgets.VBox:
     """One line for a lesson: the who-knew-what board, opened on `date` (ISO)."""
     return WhoKnewWhatExplorer(date=date, evidence=evidence).root

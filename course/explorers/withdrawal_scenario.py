@@ -5,33 +5,36 @@ balance, and that Soviet diplomats doubted the DPRK could replace them. Students
 change the other forces within plausible limits, and see how many North Korean soldiers it would
 take to get back to the July 1956 balance.
 
-Pure part: `State`, `default_state(evidence)`, `view(state, evidence) -> View`, `figure(view)`.
-Shell: `WithdrawalScenarioExplorer`. Lessons call `withdrawal_scenario()`.
+Pure part: `WithdrawalScenarioState`, `default_state(evidence)`, `view(state, evidence) ->
+WithdrawalScenarioView`, `figure(view)`. Shell: `WithdrawalScenarioExplorer`. Lessons call
+`withdrawal_scenario()`.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 from IPython.display import HTML
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
+from course.display.templating import render
 from course.evidence.package import Evidence, force_table
-from course.evidence.package import evidence as load_evidence
-from course.explorers.force_balance import DPI, FIGURE_SIZE, image_html, png_bytes, ratio_number, ratio_text
-from course.i18n import t
+from course.explorers.base import Explorer
+from course.explorers.charts import cached_png, image_html, new_figure, ratio_number, ratio_text, thousands_axis
+from course.i18n import N_, _
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 BASE_YEAR = 1957
 COMPARISON_YEAR = 1956
 PUZANOV_SOURCE = "puzanov-1957-06-04"
 CPV_SHARE = (0, 100, 5)
 KPA_CHANGE = (-20, 100, 5)
-ROK_THOUSANDS = (600, 720, 1)  # step 1 so that the data default (e.g. 682) is on the grid the browser snaps to
+ROK_THOUSANDS = (600, 720, 1)
 US_THOUSANDS = (40, 80, 1)
-X_MAX = 850_000  # fixed, so bar lengths can be compared as the sliders move
+X_MAX = 850_000  # fixed, so bar lengths can be compared as the values change
 
 # Okabe–Ito colours plus hatching: every segment is told apart without colour too.
 SEGMENTS = {
@@ -41,12 +44,19 @@ SEGMENTS = {
     "KPA": ("#D55E00", "\\\\"),
     "CPV": ("#E69F00", "oo"),
 }
+PART_LABELS = {"ROK": N_("ROK"), "US": N_("US"), "other_UN": N_("other UN"), "KPA": N_("KPA"), "CPV": N_("CPV")}
+CONTROL_LABELS = {
+    "cpv": N_("CPV still in Korea (%)"),
+    "kpa": N_("KPA change from 1957 (%)"),
+    "rok": N_("ROK (thousands)"),
+    "us": N_("US (thousands)"),
+}
 BAR_HEIGHT = 0.55
 
 
 @dataclass(frozen=True)
-class State:
-    """The slider values: CPV share and KPA change in %, ROK and US in thousands of troops."""
+class WithdrawalScenarioState:
+    """The controls' values: CPV share and KPA change in %, ROK and US in thousands of troops."""
 
     cpv_share: int
     kpa_change: int
@@ -55,10 +65,10 @@ class State:
 
 
 @dataclass(frozen=True)
-class View:
+class WithdrawalScenarioView:
     """The scenario's forces, balance, answer and the sentences the student reads."""
 
-    state: State
+    state: WithdrawalScenarioState
     parts: dict[str, int]
     un_side: int
     communist_side: int
@@ -70,6 +80,7 @@ class View:
     extra_kpa_shown: int
     sides_text: str
     balance_text: str
+    question: str
     answer: str
     assumptions: str
     source_note: str
@@ -80,11 +91,11 @@ def _best(evidence: Evidence):
     return force_table(evidence.forces, "strength")
 
 
-def default_state(evidence: Evidence) -> State:
-    """July 1957 at best estimates, on the sliders' whole-thousand scale, with every CPV soldier still there."""
+def default_state(evidence: Evidence) -> WithdrawalScenarioState:
+    """July 1957 at best estimates, in whole thousands, with every CPV soldier still there."""
     base = _best(evidence).loc[BASE_YEAR]
-    return State(cpv_share=100, kpa_change=0, rok_thousands=round(base["ROK"] / 1000),
-                 us_thousands=round(base["US"] / 1000))
+    return WithdrawalScenarioState(cpv_share=100, kpa_change=0, rok_thousands=round(base["ROK"] / 1000),
+                                   us_thousands=round(base["US"] / 1000))
 
 
 def extra_kpa_needed(un_side: int, communist_side: int, un_1956: int, communist_1956: int) -> int:
@@ -95,11 +106,21 @@ def extra_kpa_needed(un_side: int, communist_side: int, un_1956: int, communist_
 
 def _source_note(evidence: Evidence) -> str:
     titles = evidence.sources.loc[evidence.sources.id == PUZANOV_SOURCE, "title_en"]
-    title = t("withdrawal_scenario.source_title", title=titles.iloc[0]) if len(titles) else ""
-    return t("withdrawal_scenario.source", source_id=PUZANOV_SOURCE, title=title)
+    values = {"source_id": PUZANOV_SOURCE}
+    if len(titles):
+        return _("Why this matters: on 4 June 1957, when the North Korean foreign minister Nam Il (南日) tentatively "
+                 "raised a unilateral withdrawal, the Soviet ambassador A. M. Puzanov (Пузанов) objected, as he "
+                 "recorded in his journal: without the Chinese troops the North would have to enlist many more "
+                 "soldiers and spend more on its army, and its economy could not bear that (source id {source_id}: "
+                 "{title}; discussed in Tian 2014, §2.2).", title=titles.iloc[0], **values)
+    return _("Why this matters: on 4 June 1957, when the North Korean foreign minister Nam Il (南日) tentatively "
+             "raised a unilateral withdrawal, the Soviet ambassador A. M. Puzanov (Пузанов) objected, as he "
+             "recorded in his journal: without the Chinese troops the North would have to enlist many more "
+             "soldiers and spend more on its army, and its economy could not bear that (source id {source_id}; "
+             "discussed in Tian 2014, §2.2).", **values)
 
 
-def view(state: State, evidence: Evidence) -> View:
+def view(state: WithdrawalScenarioState, evidence: Evidence) -> WithdrawalScenarioView:
     """The scenario's two sides, its balance against July 1956, and the KPA needed to restore it."""
     best = _best(evidence)
     base, then = best.loc[BASE_YEAR], best.loc[COMPARISON_YEAR]
@@ -116,23 +137,32 @@ def view(state: State, evidence: Evidence) -> View:
     extra = extra_kpa_needed(un_side, communist_side, un_1956, communist_1956)
     shown = -(-extra // 100) * 100
     ratio, ratio_1956 = ratio_text(un_side, communist_side), ratio_text(un_1956, communist_1956)
-    sides_text = t("withdrawal_scenario.sides", un=un_side, communist=communist_side, rok=parts["ROK"],
-                   us=parts["US"], other_un=parts["other_UN"], kpa=parts["KPA"], cpv=parts["CPV"])
-    balance_text = t("withdrawal_scenario.balance", ratio=ratio, ratio_1956=ratio_1956)
+    sides_text = _("UN side {un:,} (ROK {rok:,} + US {us:,} + other UN {other_un:,}) against communist side "
+                   "{communist:,} (KPA {kpa:,} + CPV {cpv:,}).", un=un_side, communist=communist_side,
+                   rok=parts["ROK"], us=parts["US"], other_un=parts["other_UN"], kpa=parts["KPA"], cpv=parts["CPV"])
+    balance_text = _("Balance now: {ratio}. On 1 July 1956 (best estimates) it was {ratio_1956}.", ratio=ratio,
+                     ratio_1956=ratio_1956)
     if extra:
-        answer = t("withdrawal_scenario.answer_more", extra=shown, percent=100 * shown / parts["KPA"],
-                   kpa=parts["KPA"], needed_kpa=parts["KPA"] + shown)
+        answer = _("About {extra:,} more: a {percent:.1f} % increase of the KPA (from {kpa:,} to {needed_kpa:,}).",
+                   extra=shown, percent=100 * shown / parts["KPA"], kpa=parts["KPA"], needed_kpa=parts["KPA"] + shown)
     else:
-        answer = t("withdrawal_scenario.answer_none")
-    assumptions = t("withdrawal_scenario.assumptions", rok_1957=int(base["ROK"]), us_1957=int(base["US"]),
-                    kpa_1957=int(base["KPA"]), cpv_1957=int(base["CPV"]), other_un=parts["other_UN"])
-    return View(
+        answer = _("None: the balance is already at least as favourable to the communist side as in July 1956.")
+    assumptions = _("Starting values are the 1 July 1957 best estimates (ROK {rok_1957:,} and US {us_1957:,}, shown "
+                    "in whole thousands; KPA {kpa_1957:,}; CPV {cpv_1957:,}). Other UN contingents are fixed at the "
+                    "1957 best estimate, {other_un:,}. All figures are our reconstruction (data/FORCES.md), each with "
+                    "a wide range; read the answer as an order of magnitude. It is rounded up to the next hundred.",
+                    rok_1957=int(base["ROK"]), us_1957=int(base["US"]), kpa_1957=int(base["KPA"]),
+                    cpv_1957=int(base["CPV"]), other_un=parts["other_UN"])
+    return WithdrawalScenarioView(
         state=state, parts=parts, un_side=un_side, communist_side=communist_side, ratio=ratio,
         ratio_1956=ratio_1956, ratio_1956_number=ratio_number(un_1956, communist_1956),
         needed_communist=communist_side + shown, extra_kpa=extra, extra_kpa_shown=shown,
-        sides_text=sides_text, balance_text=balance_text, answer=answer, assumptions=assumptions,
-        source_note=_source_note(evidence),
-        text_alternative=t("withdrawal_scenario.alt", sides=sides_text, balance=balance_text, answer=answer),
+        sides_text=sides_text, balance_text=balance_text,
+        question=_("How many more KPA soldiers would restore the July 1956 balance in this scenario?"),
+        answer=answer, assumptions=assumptions, source_note=_source_note(evidence),
+        text_alternative=_("Two horizontal stacked bars. {sides} {balance} KPA soldiers needed to restore the July "
+                           "1956 balance (dashed box): {answer}", sides=sides_text, balance=balance_text,
+                           answer=answer),
     )
 
 
@@ -142,10 +172,11 @@ def _bar(ax, y: float, names: tuple[str, ...], parts: dict[str, int]) -> int:
     for name in names:
         colour, hatch = SEGMENTS[name]
         width = parts[name]
+        label = _(PART_LABELS[name])
         ax.barh(y, width, left=left, height=BAR_HEIGHT, color=colour, hatch=hatch, edgecolor="#222222",
-                linewidth=0.6, label=t(f"withdrawal_scenario.part_{name}"))
+                linewidth=0.6, label=label)
         if width >= 60_000:
-            _segment_label(ax, left + width / 2, y, f"{t(f'withdrawal_scenario.part_{name}')}\n{width / 1000:,.0f}")
+            _segment_label(ax, left + width / 2, y, f"{label}\n{width / 1000:,.0f}")
         left += width
     return left
 
@@ -155,78 +186,77 @@ def _segment_label(ax, x: float, y: float, text: str) -> None:
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
 
 
-def figure(view: View) -> Figure:
+def figure(view: WithdrawalScenarioView) -> "Figure":
     """The two sides as stacked bars, with the KPA shortfall against the 1956 balance as a dashed box."""
-    fig = Figure(figsize=FIGURE_SIZE, dpi=DPI)
+    fig = new_figure()
     ax = fig.add_subplot()
     _bar(ax, 1, ("ROK", "US", "other_UN"), view.parts)
     communist_end = _bar(ax, 0, ("KPA", "CPV"), view.parts)
     if view.extra_kpa_shown:
         ax.barh(0, view.extra_kpa_shown, left=communist_end, height=BAR_HEIGHT, fill=False, edgecolor="#000000",
-                linestyle="--", linewidth=1.4, label=t("withdrawal_scenario.part_needed"))
+                linestyle="--", linewidth=1.4, label=_("KPA soldiers needed to restore the July 1956 balance"))
         if view.extra_kpa_shown >= 60_000:
             _segment_label(ax, communist_end + view.extra_kpa_shown / 2, 0,
-                           t("withdrawal_scenario.needed_short", extra=view.extra_kpa_shown))
-    labels = [t("withdrawal_scenario.side_communist", total=view.communist_side),
-              t("withdrawal_scenario.side_un", total=view.un_side)]
+                           _("+{extra:,}\nneeded", extra=view.extra_kpa_shown))
+    labels = [_("Communist side\n{total:,}", total=view.communist_side), _("UN side\n{total:,}", total=view.un_side)]
     ax.set_yticks([0, 1], labels)
     ax.set_ylim(-0.5, 1.5)
     ax.set_xlim(0, X_MAX)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value / 1000:,.0f}"))
-    ax.set_xlabel(t("withdrawal_scenario.chart_x"))
-    ax.set_title(t("withdrawal_scenario.chart_title", ratio=view.ratio, ratio_1956=view.ratio_1956_number),
-                 fontsize=10, y=1.0)  # a fixed position skips a costly layout pass
+    thousands_axis(ax.xaxis)
+    ax.set_xlabel(_("Troops (thousands)"))
+    ax.set_title(_("Scenario: {ratio} (1 July 1956: 7 : {ratio_1956})", ratio=view.ratio,
+                   ratio_1956=view.ratio_1956_number), fontsize=10, y=1.0)  # a fixed position skips a layout pass
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8, frameon=False)
     fig.subplots_adjust(left=0.17, right=0.98, bottom=0.32, top=0.92)
     return fig
 
 
-class WithdrawalScenarioExplorer:
-    """Four sliders around `view`, with a text readout, the bar chart and the link to Puzanov's objection."""
+def chart_png(view: WithdrawalScenarioView, evidence: Evidence) -> bytes:
+    """The chart of this view as PNG, drawn once per state and forces table."""
+    return cached_png(evidence.forces, ("withdrawal_scenario", view.state), lambda: figure(view))
+
+
+class WithdrawalScenarioExplorer(Explorer[WithdrawalScenarioState, WithdrawalScenarioView]):
+    """Four number boxes around `view`, with a text readout, the bar chart and the link to Puzanov's objection."""
+
+    pure_view = staticmethod(view)
 
     def __init__(self, evidence: Evidence | None = None):
-        self.evidence = evidence if evidence is not None else load_evidence()
+        super().__init__(evidence)
         start = default_state(self.evidence)
         wide = {"description_width": "14em"}
-        layout = widgets.Layout(width="32em")
+        layout = widgets.Layout(width="22em")
 
-        def slider(key: str, bounds: tuple[int, int, int], value: int) -> widgets.IntSlider:
+        # Labelled number boxes, not sliders: the slider handle of ipywidgets has no accessible name.
+        # Arrow keys step by `step`; a typed value is kept within the bounds when the box is left.
+        def box(key: str, bounds: tuple[int, int, int], value: int) -> widgets.BoundedIntText:
             low, high, step = bounds
-            return widgets.IntSlider(value=value, min=low, max=high, step=step, description=t(key),
-                                     style=wide, layout=layout)
+            return widgets.BoundedIntText(value=value, min=low, max=high, step=step, description=_(CONTROL_LABELS[key]),
+                                          continuous_update=False, style=wide, layout=layout)
 
-        self.cpv_share = slider("withdrawal_scenario.control_cpv", CPV_SHARE, start.cpv_share)
-        self.kpa_change = slider("withdrawal_scenario.control_kpa", KPA_CHANGE, start.kpa_change)
-        self.rok = slider("withdrawal_scenario.control_rok", ROK_THOUSANDS, start.rok_thousands)
-        self.us = slider("withdrawal_scenario.control_us", US_THOUSANDS, start.us_thousands)
+        self.cpv_share = box("cpv", CPV_SHARE, start.cpv_share)
+        self.kpa_change = box("kpa", KPA_CHANGE, start.kpa_change)
+        self.rok = box("rok", ROK_THOUSANDS, start.rok_thousands)
+        self.us = box("us", US_THOUSANDS, start.us_thousands)
         self.readout = widgets.HTML()
         self.chart = widgets.Output()
         self.notes = widgets.HTML()
         self.png = b""
         self.root = widgets.VBox([self.cpv_share, self.kpa_change, self.rok, self.us,
                                   self.readout, self.chart, self.notes])
-        for control in (self.cpv_share, self.kpa_change, self.rok, self.us):
-            control.observe(self._changed, names="value")
+        self.watch(self.cpv_share, self.kpa_change, self.rok, self.us)
         self.update()
 
-    def state(self) -> State:
-        return State(cpv_share=self.cpv_share.value, kpa_change=self.kpa_change.value,
-                     rok_thousands=self.rok.value, us_thousands=self.us.value)
+    def state(self) -> WithdrawalScenarioState:
+        return WithdrawalScenarioState(cpv_share=self.cpv_share.value, kpa_change=self.kpa_change.value,
+                                       rok_thousands=self.rok.value, us_thousands=self.us.value)
 
-    def _changed(self, _change: dict) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Re-render the readout and the chart from the current sliders."""
-        current = view(self.state(), self.evidence)
-        self.readout.value = (
-            f"<p>{html.escape(current.sides_text)}</p><p><strong>{html.escape(current.balance_text)}</strong></p>"
-            f"<p>{html.escape(t('withdrawal_scenario.question'))} <strong>{html.escape(current.answer)}</strong></p>")
-        self.png = png_bytes(figure(current))
+    def show(self, shown: WithdrawalScenarioView) -> None:
+        self.readout.value = render("explorers/withdrawal_readout.html.j2", view=shown)
+        self.png = chart_png(shown, self.evidence)
         self.chart.outputs = ()
-        self.chart.append_display_data(HTML(image_html(self.png, current.text_alternative)))
-        self.notes.value = (f"<p>{html.escape(current.source_note)}</p>"
-                            f"<p><small>{html.escape(current.assumptions)}</small></p>")
+        self.chart.append_display_data(HTML(image_html(self.png, shown.text_alternative)))
+        self.notes.value = render("explorers/withdrawal_notes.html.j2", view=shown)
 
 
 def withdrawal_scenario(evidence: Evidence | None = None) -> widgets.Widget:

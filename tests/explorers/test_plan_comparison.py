@@ -6,13 +6,14 @@ import dataclasses
 import html
 import re
 
+import markupsafe
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from course.evidence.package import evidence
 from course.settings import data_dir
-from course.explorers.plan_comparison import (CATEGORIES, DIMENSIONS, PLANS, VOCABULARY, PlanComparisonExplorer, State,
+from course.explorers.plan_comparison import (CATEGORIES, DIMENSIONS, PLANS, VOCABULARY, PlanComparisonExplorer, PlanComparisonState,
                                     category_label, plan_comparison, predict, reveal, reveal_all, view)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
@@ -34,11 +35,12 @@ def raw_value(raw: pd.DataFrame, plan: str, dimension: str) -> str:
 
 
 def escaped(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;").replace('"', "&quot;")
+    """`text` as the templates escape it (Jinja2 autoescape: markupsafe)."""
+    return str(markupsafe.escape(text))
 
 
 def revealed_keys(grid_html: str) -> set[tuple[str, str]]:
-    return set(re.findall(r"<td data-plan='([^']+)' data-dimension='([^']+)' data-state='revealed'>", grid_html))
+    return set(re.findall(r'<td data-plan="([^"]+)" data-dimension="([^"]+)" data-state="revealed">', grid_html))
 
 
 def plain(html_text: str) -> str:
@@ -87,7 +89,7 @@ def test_categories_tell_tians_story():
 # --- the pure part --------------------------------------------------------------------------------------
 
 def test_nothing_is_shown_before_a_reveal(ev, raw):
-    shown = view(State(), ev)
+    shown = view(PlanComparisonState(), ev)
     assert (shown.table == "?").all().all()
     assert revealed_keys(shown.grid_html) == set()
     for value in raw["value"]:
@@ -96,7 +98,7 @@ def test_nothing_is_shown_before_a_reveal(ev, raw):
 
 
 def test_a_revealed_cell_shows_its_text_sources_and_grade(ev, raw):
-    state = reveal(predict(State(), "kim-first", "initiator", "DPRK"), "kim-first", "initiator")
+    state = reveal(predict(PlanComparisonState(), "kim-first", "initiator", "DPRK"), "kim-first", "initiator")
     shown = view(state, ev)
     cell = shown.cell("kim-first", "initiator")
     assert cell.value == raw_value(raw, "kim-first", "initiator")
@@ -109,7 +111,7 @@ def test_a_revealed_cell_shows_its_text_sources_and_grade(ev, raw):
 
 
 def test_a_wrong_prediction_is_answered_with_the_sources_category(ev):
-    state = reveal(predict(State(), "kim-second", "initiator", "DPRK"), "kim-second", "initiator")
+    state = reveal(predict(PlanComparisonState(), "kim-second", "initiator", "DPRK"), "kim-second", "initiator")
     shown = view(state, ev)
     assert shown.cell("kim-second", "initiator").matched is False
     assert "does not match: the sources say the PRC (Beijing)" in plain(shown.grid_html)
@@ -118,26 +120,26 @@ def test_a_wrong_prediction_is_answered_with_the_sources_category(ev):
 
 def test_the_official_account_accepts_either_of_its_two_plans(ev):
     for category in ("letter", "statement"):
-        state = reveal(predict(State(), "official-history", "channel", category), "official-history", "channel")
+        state = reveal(predict(PlanComparisonState(), "official-history", "channel", category), "official-history", "channel")
         cell = view(state, ev).cell("official-history", "channel")
         assert cell.matched is True
         assert "one of the two plans" in view(state, ev).grid_html
 
 
 def test_a_revealed_prediction_cannot_be_changed_and_bad_ones_are_refused():
-    state = reveal(predict(State(), "kim-first", "channel", "letter"), "kim-first", "channel")
+    state = reveal(predict(PlanComparisonState(), "kim-first", "channel", "letter"), "kim-first", "channel")
     assert predict(state, "kim-first", "channel", "statement") == state
     with pytest.raises(ValueError):
-        predict(State(), "kim-first", "channel", "telegram")
-    cleared = predict(predict(State(), "kim-first", "channel", "letter"), "kim-first", "channel", "")
+        predict(PlanComparisonState(), "kim-first", "channel", "telegram")
+    cleared = predict(predict(PlanComparisonState(), "kim-first", "channel", "letter"), "kim-first", "channel", "")
     assert cleared.prediction("kim-first", "channel") is None
 
 
 def test_reveal_all_covers_only_the_plans_shown(ev):
-    state = reveal_all(State(plans=("kim-first", "kim-second", "official-history")))
+    state = reveal_all(PlanComparisonState(plans=("kim-first", "kim-second", "official-history")))
     shown = view(state, ev)
     assert revealed_keys(shown.grid_html) == {(p, d) for p in state.plans for d in DIMENSIONS}
-    assert "data-plan='dprk-statement'" not in shown.grid_html
+    assert 'data-plan="dprk-statement"' not in shown.grid_html
     assert list(shown.table.columns) == ["kim-first", "kim-second", "official-history"]
 
 
@@ -175,8 +177,8 @@ def test_shell_reveal_all_and_notes(ev, raw):
     assert len(revealed_keys(explorer.grid.value)) == 15
     assert "Revealed 15 of 15 cells" in explorer.status.value
     note = raw[(raw["plan"] == "kim-second") & (raw["dimension"] == "initiator")]["note"].item()
-    assert html.escape(note, quote=False) in explorer.notes.value
-    assert "data-state='hidden'" not in explorer.grid.value
+    assert str(markupsafe.escape(note)) in explorer.notes.value
+    assert 'data-state="hidden"' not in explorer.grid.value
 
 
 def test_entry_point_returns_the_widget_and_refuses_unknown_plans(ev):
@@ -199,7 +201,7 @@ actions = st.lists(st.one_of(
 @given(plans=st.lists(st.sampled_from(PLANS), min_size=1, max_size=5, unique=True), steps=actions)
 def test_any_sequence_of_actions_renders_what_was_revealed(plans, steps):
     ev = evidence()
-    state = State(plans=tuple(plans), focus=plans[0])
+    state = PlanComparisonState(plans=tuple(plans), focus=plans[0])
     made: dict = {}
     opened: set = set()
     for kind, (plan, dimension), pick in steps:

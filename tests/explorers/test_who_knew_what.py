@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from course.evidence.package import evidence
-from course.explorers.who_knew_what import CAPITALS, State, WhoKnewWhatExplorer, days, knowledge, sent, view, who_knew_what
+from course.explorers.who_knew_what import CAPITALS, WhoKnewWhatState, WhoKnewWhatExplorer, days, knowledge, sent, view, who_knew_what
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 REVISED_PLAN = "1958-01-08-zhou-tells-yudin-plan"
@@ -36,7 +37,7 @@ class CellText(HTMLParser):
             self.text[self.cell], self.events[self.cell], self.newest[self.cell] = "", [], []
         elif tag == "li" and self.cell:
             self.events[self.cell].append(attrs["data-event"])
-            if "ov-newest" in attrs.get("class", ""):
+            if "ov-x-newest" in attrs.get("class", ""):
                 self.newest[self.cell].append(attrs["data-event"])
 
     def handle_endtag(self, tag):
@@ -92,14 +93,14 @@ def test_knowledge_counts_day_month_public_and_skips_internal():
 # -- the decisive sequence in the real data ---------------------------------------------------------------------
 
 def test_moscow_had_the_plan_before_pyongyang_had_the_reply(ev):
-    on_23 = view(State("1958-01-23"), ev)
+    on_23 = view(WhoKnewWhatState("1958-01-23"), ev)
     moscow = on_23.received["USSR"]
     plan = moscow[moscow["event_id"] == REVISED_PLAN]
     assert plan["from_party"].tolist() == ["PRC"] and plan["conveys"].tolist() == ["China's revised plan"]
     assert ENDORSEMENT in on_23.sent["USSR"]["event_id"].tolist()
     assert ENDORSEMENT in on_23.received["PRC"]["event_id"].tolist()
     assert REPLY not in on_23.received["DPRK"]["event_id"].tolist()
-    on_24 = view(State("1958-01-24"), ev)
+    on_24 = view(WhoKnewWhatState("1958-01-24"), ev)
     reply = on_24.received["DPRK"]
     assert reply[reply["event_id"] == REPLY]["from_party"].tolist() == ["PRC"]
 
@@ -110,7 +111,7 @@ def test_shell_shows_each_capitals_column_as_the_date_moves(ev):
     assert ENDORSEMENT not in board.events[("PRC", "received")]
     assert "China's revised plan" in board.text[("USSR", "received")]
 
-    explorer.date.value = "1958-01-23"
+    explorer.go_to("1958-01-23")
     board = cells(explorer.board.value)
     assert "China's revised plan" in board.text[("USSR", "received")]
     assert "Soviet endorsement" in board.text[("USSR", "sent")]
@@ -118,7 +119,7 @@ def test_shell_shows_each_capitals_column_as_the_date_moves(ev):
     assert board.newest[("PRC", "received")] == [ENDORSEMENT]
     assert "23 January 1958" in explorer.readout.value
 
-    explorer.date.value = "1958-01-24"
+    explorer.date.value = dt.date(1958, 1, 24)
     board = cells(explorer.board.value)
     dprk = board.text[("DPRK", "received")]
     assert "reply to Kim" in dprk and "from Beijing (PRC)" in dprk
@@ -135,29 +136,29 @@ def test_every_capital_has_both_rows(ev):
 def test_buttons_step_through_the_communications(ev):
     explorer = WhoKnewWhatExplorer(date="1958-01-22", evidence=ev)
     explorer.next.click()
-    assert explorer.date.value == "1958-01-23"
+    assert explorer.date.value == dt.date(1958, 1, 23) and explorer.current.date == "1958-01-23"
     explorer.next.click()
-    assert explorer.date.value == "1958-01-24"
+    assert explorer.date.value == dt.date(1958, 1, 24)
     explorer.previous.click()
-    assert explorer.date.value == "1958-01-23"
+    assert explorer.date.value == dt.date(1958, 1, 23)
     assert explorer.jump.value == "1958-01-23"
 
 
-def test_jump_list_moves_the_slider(ev):
+def test_jump_list_moves_the_date(ev):
     explorer = WhoKnewWhatExplorer(evidence=ev)
     explorer.jump.value = "1958-01-08"
-    assert explorer.date.value == "1958-01-08"
+    assert explorer.date.value == dt.date(1958, 1, 8)
     board = cells(explorer.board.value)
     assert board.newest[("USSR", "received")] == [REVISED_PLAN]
-    explorer.date.value = "1958-01-09"
+    explorer.go_to("1958-01-09")
     assert explorer.jump.value == ""
 
 
 def test_entry_and_footnote(ev):
     root = who_knew_what(date="1957-11-09", evidence=ev)
-    slider = root.children[0]
-    assert slider.description == "Day" and slider.value == "1957-11-09"
-    assert slider.options[0] == "1956-11-01" and slider.options[-1] == "1958-02-28"
+    day = root.children[0]
+    assert day.description == "Day" and day.value == dt.date(1957, 11, 9)
+    assert (day.min, day.max) == (dt.date(1956, 11, 1), dt.date(1958, 2, 28))
     footnote = root.children[5].value
     assert "first day of that month" in footnote
 
@@ -197,7 +198,7 @@ def test_knowledge_never_shrinks_and_matches_direct_computation(first, second):
         assert set(sent(events, party, early)["event_id"]) <= set(sent(events, party, late)["event_id"])
         assert sorted(before) == direct_received(events, party, early)
     explorer = shared_explorer()
-    explorer.date.value = late
+    explorer.go_to(late)
     board = cells(explorer.board.value)
     for party in CAPITALS:
         assert sorted(board.events[(party, "received")]) == direct_received(events, party, late)

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from course.evidence.package import evidence, force_table
-from course.explorers.force_balance import (SHOWN_SERIES, TABLE_SERIES, YEARS, ForceBalanceExplorer, State, figure,
-                                  force_balance, png_bytes, series_label, view)
+from course.explorers.charts import png_bytes
+from course.explorers.force_balance import (SHOWN_SERIES, TABLE_SERIES, YEARS, ForceBalanceExplorer,
+                                            ForceBalanceState, figure, force_balance, series_label, view)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 ESTIMATE_WORD = {"low": "low", "strength": "best", "high": "high"}
@@ -73,7 +74,7 @@ def ev():
 # --- pure view -------------------------------------------------------------------------------
 
 def test_july_1956_best_reads_as_in_the_brief(ev):
-    result = view(State(year=1956, estimate="strength"), ev)
+    result = view(ForceBalanceState(year=1956, estimate="strength"), ev)
     assert result.ratio == "UN side : communist side = 7 : 5.9"
     assert result.numbers == "753,400 against 640,000"
 
@@ -81,22 +82,22 @@ def test_july_1956_best_reads_as_in_the_brief(ev):
 @pytest.mark.parametrize("estimate", ["low", "strength", "high"])
 @pytest.mark.parametrize("year", YEARS)
 def test_readout_matches_force_table_for_every_year_and_estimate(ev, year, estimate):
-    assert view(State(year=year, estimate=estimate), ev).readout == expected_readout(year, estimate)
+    assert view(ForceBalanceState(year=year, estimate=estimate), ev).readout == expected_readout(year, estimate)
 
 
 def test_comparison_names_the_larger_side_and_the_gap(ev):
     table = force_table(ev.forces, "strength")
     gap_1956 = int(table.loc[1956, "UN_incl_ROK"] - table.loc[1956, "communist"])
     assert gap_1956 > 0
-    assert f"UN side, including the ROK, outnumbered the communist side by {gap_1956:,}" in view(State(), ev).comparison
+    assert f"UN side, including the ROK, outnumbered the communist side by {gap_1956:,}" in view(ForceBalanceState(), ev).comparison
     gap_1953 = int(table.loc[1953, "communist"] - table.loc[1953, "UN_incl_ROK"])
     assert gap_1953 > 0
     assert (f"communist side outnumbered the UN side, including the ROK, by {gap_1953:,}"
-            in view(State(year=1953), ev).comparison)
+            in view(ForceBalanceState(year=1953), ev).comparison)
 
 
 def test_lines_and_bands_are_the_chosen_estimate_and_the_low_high_range(ev):
-    result = view(State(year=1957, estimate="high"), ev)
+    result = view(ForceBalanceState(year=1957, estimate="high"), ev)
     high, low = force_table(ev.forces, "high"), force_table(ev.forces, "low")
     for series in SHOWN_SERIES:
         assert result.lines[series] == tuple(high[series])
@@ -104,22 +105,22 @@ def test_lines_and_bands_are_the_chosen_estimate_and_the_low_high_range(ev):
 
 
 def test_series_toggles_choose_what_is_drawn_and_described(ev):
-    result = view(State(series=("CPV", "UN")), ev)
+    result = view(ForceBalanceState(series=("CPV", "UN")), ev)
     assert list(result.lines) == ["CPV", "UN"]
     assert series_label("CPV") in result.text_alternative
     assert series_label("KPA") not in result.text_alternative
-    assert view(State(series=()), ev).lines == {}
+    assert view(ForceBalanceState(series=()), ev).lines == {}
 
 
 def test_caption_says_reconstruction_and_1_july(ev):
-    caption = view(State(), ev).caption
+    caption = view(ForceBalanceState(), ev).caption
     assert "reconstruction" in caption and "data/FORCES.md" in caption and "1 July" in caption
-    assert "not the least or most favourable" in view(State(estimate="low"), ev).caption
+    assert "not the least or most favourable" in view(ForceBalanceState(estimate="low"), ev).caption
     assert "not the least or most favourable" not in caption
 
 
 def test_table_gives_numbers_basis_and_sources_of_every_cell(ev):
-    result = view(State(estimate="low"), ev)
+    result = view(ForceBalanceState(estimate="low"), ev)
     table = result.table
     assert len(table) == len(YEARS) * len(TABLE_SERIES)
     stored = ev.forces.set_index(["year", "series"])
@@ -139,20 +140,20 @@ def test_table_gives_numbers_basis_and_sources_of_every_cell(ev):
 
 def test_unknown_estimate_is_refused(ev):
     with pytest.raises(ValueError):
-        view(State(estimate="median"), ev)
+        view(ForceBalanceState(estimate="median"), ev)
 
 
 # --- figure ----------------------------------------------------------------------------------
 
 def test_chart_changes_with_every_kind_of_control(ev):
-    base = png_bytes(figure(view(State(), ev)))
+    base = png_bytes(figure(view(ForceBalanceState(), ev)))
     assert base.startswith(b"\x89PNG")
-    for changed in (State(year=1957), State(estimate="high"), State(series=("KPA", "CPV"))):
+    for changed in (ForceBalanceState(year=1957), ForceBalanceState(estimate="high"), ForceBalanceState(series=("KPA", "CPV"))):
         assert png_bytes(figure(view(changed, ev))) != base
 
 
 def test_figure_has_title_axis_labels_and_legend(ev):
-    fig = figure(view(State(series=("KPA", "ROK")), ev))
+    fig = figure(view(ForceBalanceState(series=("KPA", "ROK")), ev))
     (ax,) = fig.axes
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     assert [text.get_text() for text in ax.get_legend().get_texts()] == [series_label("KPA"), series_label("ROK")]
@@ -200,7 +201,7 @@ def test_chart_is_the_png_with_its_text_alternative(ev):
     page = chart_html(explorer)
     encoded = re.search(r'src="data:image/png;base64,([^"]+)"', page).group(1)
     assert base64.b64decode(encoded) == explorer.png
-    assert visible(page).alts == [view(State(), ev).text_alternative]
+    assert visible(page).alts == [view(ForceBalanceState(), ev).text_alternative]
 
 
 def test_table_is_one_click_away(ev):
@@ -222,7 +223,7 @@ def test_entry_returns_the_root_widget(ev):
 @given(year=st.sampled_from(YEARS), estimate=st.sampled_from(["low", "strength", "high"]),
        shown=st.sets(st.sampled_from(SHOWN_SERIES)))
 def test_any_choice_gives_a_true_readout_and_text_alternative(year, estimate, shown):
-    result = view(State(year=year, estimate=estimate, series=tuple(shown)), evidence())
+    result = view(ForceBalanceState(year=year, estimate=estimate, series=tuple(shown)), evidence())
     assert result.readout == expected_readout(year, estimate)
     assert all((series_label(s) + ":" in result.text_alternative) == (s in shown) for s in SHOWN_SERIES)
     assert len(result.table) == len(YEARS) * len(TABLE_SERIES)

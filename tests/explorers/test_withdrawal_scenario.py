@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from course.evidence.package import evidence, force_table
-from course.explorers.force_balance import png_bytes
-from course.explorers.withdrawal_scenario import (PUZANOV_SOURCE, State, WithdrawalScenarioExplorer, default_state,
+from course.explorers.charts import png_bytes
+from course.explorers.withdrawal_scenario import (PUZANOV_SOURCE, WithdrawalScenarioState, WithdrawalScenarioExplorer, default_state,
                                         extra_kpa_needed, figure, view, withdrawal_scenario)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
@@ -86,7 +86,7 @@ def start(ev):
 
 def test_defaults_are_july_1957_best_estimates(ev, start):
     y57 = force_table(ev.forces, "strength").loc[1957]
-    assert start == State(cpv_share=100, kpa_change=0, rok_thousands=round(y57["ROK"] / 1000),
+    assert start == WithdrawalScenarioState(cpv_share=100, kpa_change=0, rok_thousands=round(y57["ROK"] / 1000),
                           us_thousands=round(y57["US"] / 1000))
     assert abs(start.rok_thousands * 1000 - y57["ROK"]) <= 500 and abs(start.us_thousands * 1000 - y57["US"]) <= 500
 
@@ -94,7 +94,7 @@ def test_defaults_are_july_1957_best_estimates(ev, start):
 @pytest.mark.parametrize("values", [(100, 0, 682, 71), (0, 0, 682, 71), (0, 50, 600, 40), (100, 50, 682, 71),
                                     (35, -20, 720, 80), (0, 20, 650, 50)])
 def test_view_agrees_with_a_direct_computation(ev, values):
-    result = view(State(*values), ev)
+    result = view(WithdrawalScenarioState(*values), ev)
     lines = expected(*values)
     assert (result.sides_text, result.balance_text, result.answer) == tuple(lines.values())
 
@@ -158,7 +158,7 @@ def test_chart_has_two_stacked_bars_with_hatches(ev, start):
 
 # --- shell -----------------------------------------------------------------------------------
 
-def test_sliders_have_the_promised_labels_and_ranges(ev, start):
+def test_number_boxes_have_the_promised_labels_and_ranges(ev, start):
     explorer = WithdrawalScenarioExplorer(evidence=ev)
     assert explorer.cpv_share.description == "CPV still in Korea (%)"
     assert (explorer.cpv_share.min, explorer.cpv_share.max, explorer.cpv_share.step) == (0, 100, 5)
@@ -189,8 +189,9 @@ def test_driving_the_shell_updates_readout_and_chart(ev, start):
 def test_entry_returns_the_root_widget(ev):
     root = withdrawal_scenario(evidence=ev)
     assert isinstance(root, widgets.VBox)
-    sliders = [w for w in root.children if isinstance(w, widgets.IntSlider)]
-    assert [s.description for s in sliders][0] == "CPV still in Korea (%)"
+    boxes = [w for w in root.children if isinstance(w, widgets.BoundedIntText)]
+    assert [s.description for s in boxes] == ["CPV still in Korea (%)", "KPA change from 1957 (%)", "ROK (thousands)",
+                                              "US (thousands)"]
 
 
 REACHABLE = dict(cpv=st.sampled_from(range(0, 101, 5)), kpa=st.sampled_from(range(-20, 101, 5)),
@@ -200,7 +201,7 @@ REACHABLE = dict(cpv=st.sampled_from(range(0, 101, 5)), kpa=st.sampled_from(rang
 @settings(max_examples=50, deadline=None)
 @given(**REACHABLE)
 def test_any_reachable_state_gives_the_directly_computed_lines(cpv, kpa, rok, us):
-    result = view(State(cpv, kpa, rok, us), evidence())
+    result = view(WithdrawalScenarioState(cpv, kpa, rok, us), evidence())
     lines = expected(cpv, kpa, rok, us)
     assert (result.sides_text, result.balance_text, result.answer) == tuple(lines.values())
     assert result.un_side == sum(result.parts[p] for p in ("ROK", "US", "other_UN"))
@@ -212,7 +213,7 @@ SHARED: list[WithdrawalScenarioExplorer] = []
 
 @settings(max_examples=20, deadline=None)
 @given(**REACHABLE)
-def test_any_reachable_slider_position_reads_true(cpv, kpa, rok, us):
+def test_any_reachable_position_reads_true(cpv, kpa, rok, us):
     """One explorer moved from position to position, as a student would."""
     if not SHARED:
         SHARED.append(WithdrawalScenarioExplorer(evidence=evidence()))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 from html.parser import HTMLParser
 
+import markupsafe
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from course.explorers.argument_map import (ArgumentMapExplorer, State, argument_map, badge_text, border_style, children,
+from course.explorers.argument_map import (ArgumentMapExplorer, ArgumentMapState, argument_map, badge_text, border_style, children,
                                  path_to_thesis, slice_for, view)
 from course.evidence.package import evidence
 
@@ -41,7 +42,8 @@ def direct_ancestors(claims: pd.DataFrame, node: str) -> set[str]:
 
 
 def escaped(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#x27;").replace('"', "&quot;")
+    """`text` as the templates escape it (Jinja2 autoescape: markupsafe)."""
+    return str(markupsafe.escape(text))
 
 
 class OutlineParser(HTMLParser):
@@ -117,7 +119,7 @@ def test_badges_carry_the_meaning_in_words():
 # --- view -----------------------------------------------------------------------------------------------
 
 def test_view_of_c03_in_lesson_04(ev, claims):
-    shown = view(State("04-kims-two-plans", "C03"), ev)
+    shown = view(ArgumentMapState("04-kims-two-plans", "C03"), ev)
     assert dict(shown.children) == {"supports": ("C35", "C37", "C40", "C41"), "rebuts": ("C33",)}
     assert shown.parent_id == "C00" and shown.parent_relation == "supports"
     assert shown.path == ("C03", "C00")
@@ -125,17 +127,17 @@ def test_view_of_c03_in_lesson_04(ev, claims):
 
 
 def test_counterclaims_and_hedged_nodes_are_drawn_differently(ev):
-    counter = view(State(None, "C33"), ev)
+    counter = view(ArgumentMapState(None, "C33"), ev)
     assert "counter-claim" in counter.node_html and "dashed" in counter.node_html
-    hedged = view(State(None, "C42"), ev)
+    hedged = view(ArgumentMapState(None, "C42"), ev)
     assert "inference — hedged" in hedged.node_html and "dotted" in hedged.node_html
-    plain = view(State(None, "C03"), ev)
+    plain = view(ArgumentMapState(None, "C03"), ev)
     assert "hedged" not in plain.node_html.split("<div>", 2)[1]
 
 
 def test_outline_nests_every_node_under_its_target(ev, claims):
     for lesson in [None, *lessons_with_claims(claims)]:
-        shown = view(State(lesson), ev)
+        shown = view(ArgumentMapState(lesson), ev)
         parser = OutlineParser()
         parser.feed(shown.outline_html)
         assert set(parser.parent_of) == set(shown.slice_ids)
@@ -145,13 +147,13 @@ def test_outline_nests_every_node_under_its_target(ev, claims):
 
 
 def test_selected_node_is_marked_in_words(ev):
-    shown = view(State("05-china-chooses", "C48"), ev)
-    assert "<li data-id='C48' aria-current='true'>" in shown.outline_html
+    shown = view(ArgumentMapState("05-china-chooses", "C48"), ev)
+    assert '<li data-id="C48" aria-current="true">' in shown.outline_html
     assert "◀ selected" in shown.outline_html
 
 
 def test_children_outside_a_lesson_slice_are_named_not_hidden(ev, claims):
-    shown = view(State("08-one-voice-different-intentions", "C00"), ev)
+    shown = view(ArgumentMapState("08-one-voice-different-intentions", "C00"), ev)
     inside = {c for _, ids in shown.children for c in ids}
     assert inside | set(shown.other_children) == set(direct_children(claims, "C00"))
     assert not inside & set(shown.other_children)
@@ -160,7 +162,7 @@ def test_children_outside_a_lesson_slice_are_named_not_hidden(ev, claims):
 
 def test_a_lesson_without_claims_is_refused(ev):
     with pytest.raises(ValueError, match="00-start-here"):
-        view(State("00-start-here"), ev)
+        view(ArgumentMapState("00-start-here"), ev)
 
 
 # --- the shell ------------------------------------------------------------------------------------------
@@ -209,7 +211,7 @@ def test_any_pick_shows_only_true_children(data):
     lesson = data.draw(st.sampled_from([None, *lessons_with_claims(claims)]))
     ids = list(slice_for(claims, lesson)["id"])
     node = data.draw(st.sampled_from(ids))
-    shown = view(State(lesson, node), ev)
+    shown = view(ArgumentMapState(lesson, node), ev)
     assert shown.selected == node
     truth = claims.set_index("id")
     for relation, kids in shown.children:
@@ -236,7 +238,7 @@ def test_shell_navigation_by_buttons_stays_consistent(data):
         node = explorer.pick.value
         shown_kids = set(explorer.child_buttons)
         assert shown_kids <= set(direct_children(claims, node))
-        assert f"data-id='{node}'" in explorer.node.value
+        assert f'data-id="{node}"' in explorer.node.value
 
 
 # --- escaping -------------------------------------------------------------------------------------------
