@@ -29,8 +29,9 @@ import pandas as pd
 
 from course.display.templating import render
 from course.editions.student import EditionWarning
-from course.evidence.package import Evidence, evidence as load_evidence
-from course.explorers.who_knew_what import PUBLIC, communications, knowledge, sent
+from course.evidence.package import Evidence
+from course.evidence.package import evidence as load_evidence
+from course.explorers.who_knew_what import PUBLIC, knowledge, sent
 from course.i18n import N_, _, format_date
 
 TEAMS = ("PRC", "DPRK", "USSR")
@@ -80,8 +81,8 @@ ROUNDS = (
               "it?"))),
     Round(3, "1957-12-15", N_("Mid-December 1957. The delegations have gone home from Moscow."),
           (N_("What must be settled before the Chinese delegation arrives, and who should hear about it first?"),
-           N_("Pyongyang's report on the Moscow trip was made public. What does a public call for foreign troops to "
-              "leave commit each capital to?"))),
+           N_("Pyongyang set its report on the Moscow trip, with its call for foreign troops to leave Korea, for "
+              "publication on 6 December. What does a public call commit each capital to?"))),
     Round(4, "1957-12-20", N_("A few days before Christmas 1957."),
           (N_("Pyongyang's plan reached Beijing by letter and Moscow through a conversation with the Soviet "
               "ambassador; Beijing's ambassador then briefed his Soviet colleague. Who had the fullest picture on "
@@ -96,8 +97,8 @@ ROUNDS = (
     Round(6, "1958-01-16", N_("Mid-January 1958."),
           (N_("Pyongyang's file holds nothing new from Beijing since the end of December. What can a team read "
               "into silence, and how should it act on it?"),
-           N_("Moscow answered Beijing's plan with proposals of its own for easing tension. How do the two fit "
-              "together?"))),
+           N_("In the meeting in which Beijing set out its plan, Moscow's ambassador handed over Soviet proposals "
+              "for easing international tension. How do the two fit together?"))),
     Round(7, "1958-01-27", N_("Late January 1958."),
           (N_("Beijing's answer chose one of Pyongyang's two plans and changed it. Compare the answer with the two "
               "letters: whose wishes does it meet?"),
@@ -163,7 +164,7 @@ def received_on(row) -> tuple[dt.date, str]:
     if row.to_party == PUBLIC:
         return day, _("Public: counted as known to every other capital from the day it appeared (inferred).")
     if row.kind in SAME_DAY_KINDS:
-        return day, _("Told face to face: received the same day.")
+        return day, _("Told face to face, to your capital's leaders or its representative: received the same day.")
     return day, _("The sources do not give the day it arrived: counted from the day it was sent (inferred).")
 
 
