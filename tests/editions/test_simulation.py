@@ -165,7 +165,19 @@ def test_the_build_writes_the_expected_files(built):
     assert "What do you send, to whom, and why?" in handout and "What actually happened" not in handout
 
 
-def _pdf_text(path) -> str:
+def test_without_chromium_the_build_says_so_and_writes_the_rest(tmp_path, monkeypatch, capsys):
+    from course.editions import print_pdf
+
+    monkeypatch.setattr(print_pdf, "chromium_missing", lambda: "Chromium is not installed (test)")
+    out = tmp_path / "sim"
+    assert main(["build", "--edition", "simulation", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "Warning: The PDFs were not made: Chromium is not installed (test)." in err
+    assert not list(out.rglob("*.pdf"))
+    assert len(list((out / "handouts").glob("*.md"))) == len(list((out / "handouts").glob("*.html"))) == 24
+
+
+def _pdf_text(path) -> tuple[str, int]:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
