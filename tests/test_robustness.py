@@ -672,6 +672,14 @@ def _reader_index(ev, tmp_path, monkeypatch):
     return [index_html(CourseConfig(title=PAYLOAD, introduction=PAYLOAD, lessons=()), [BuiltLesson(None, lesson, None)])]
 
 
+def _simulation(ev, tmp_path, monkeypatch):
+    from course.editions import simulation as sim
+
+    built = sim.simulation(ev)
+    return [sim.instructor_sheet_html(built)] + [sim.handout_html(built, sheet, team)
+                                                 for sheet in built.rounds[:2] for team in sim.TEAMS]
+
+
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
     ("lesson helpers", {"display.cards.timeline_html", "display.cards.event_html", "display.cards.source_card_html",
@@ -692,6 +700,7 @@ RENDERERS = [
     ("argument map", {"lesson.argument_map"}, _argument_map),
     ("self-check", {"lesson.self_check"}, _selfcheck),
     ("reader index", {"editions.reader.index_html"}, _reader_index),
+    ("simulation", {"editions.simulation.handout_html", "editions.simulation.instructor_sheet_html"}, _simulation),
 ]
 
 

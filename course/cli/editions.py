@@ -19,13 +19,16 @@ DONE = {
                      "rubrics.md. Run `nbgrader generate_assignment <lesson>` there."),
     "reader": N_("Wrote the reader edition ({count} lessons) to {out}. Open {out}/index.html in a browser; it works "
                  "offline."),
+    "simulation": N_("Wrote the three-capitals simulation to {out}: instructor-sheet.md and .pdf, and one handout per "
+                     "round and team in handouts/. Start with the instructor sheet."),
 }
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("build", help=_(
         "build an edition: student (a customised collection), instructor (nbgrader source course) or reader "
-        "(offline HTML)"))
+        "(offline HTML), simulation (three-capitals classroom simulation: instructor sheet and team handouts, Markdown and "
+        "PDF)"))
     parser.add_argument("--edition", choices=EDITIONS, default="student", help=_(
         "student: notebooks, package and data to hand out; instructor: nbgrader source course with model answers, "
         "hidden tests and rubrics; reader: static HTML that works offline (default: student)"))

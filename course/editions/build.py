@@ -15,12 +15,13 @@ from pathlib import Path
 from course.editions.config import CourseConfig, default_config, load_config
 from course.editions.instructor import checked_keys, write_instructor
 from course.editions.reader import write_reader
+from course.editions.simulation import write_simulation
 from course.editions.student import EditionWarning, prepare, write_collection
 from course.i18n import _
 
 __all__ = ["EDITIONS", "BuildError", "EditionWarning", "build"]
 
-EDITIONS = ("student", "instructor", "reader")
+EDITIONS = ("student", "instructor", "reader", "simulation")
 
 
 class BuildError(ValueError):
@@ -52,6 +53,8 @@ def build(edition: str, out: Path, config_file: Path | None = None, force: bool 
             write_collection(config, built, stage, execute=config.source is not None)
         elif edition == "instructor":
             write_instructor(config, built, keys, stage)
+        elif edition == "simulation":  # the three-capitals classroom simulation: no lessons involved
+            write_simulation(stage)
         else:
             if config.source is not None:  # a customised course: run it so the outputs match it
                 with tempfile.TemporaryDirectory() as scratch:
