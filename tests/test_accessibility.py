@@ -27,7 +27,18 @@ from pathlib import Path
 import pytest
 
 from course.catalog import lessons
-from tests.labkit import CURRENT, REPO, chromium_missing, chromium_page, lab_server, open_notebook, run_all
+from tests.labkit import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CURRENT,
+    REPO,
+    UPDATE_TIMEOUT_MS,
+    VIEWPORT,
+    chromium_missing,
+    lab_server,
+    open_notebook,
+    run_all,
+)
 
 AXE_VERSION = "4.14.1"  # the version .ci/run installs
 AXE_INSTALL = f"npm install -g axe-core@{AXE_VERSION}  (as .ci/run does), or set ONE_VOICE_AXE=/path/to/axe.min.js"
@@ -49,7 +60,8 @@ def axe_path() -> Path | None:
     npm = shutil.which("npm")
     if npm:
         try:
-            root = subprocess.run([npm, "root", "-g"], capture_output=True, text=True, timeout=30).stdout.strip()
+            root = subprocess.run([npm, "root", "-g"], capture_output=True, text=True, timeout=30,
+                                  check=False).stdout.strip()
         except (OSError, subprocess.TimeoutExpired):
             root = ""
         if root:
@@ -129,9 +141,29 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def lab_page(lab):
-    with chromium_page() as page:
-        yield page
+def browser():
+    """One headless Chromium for the module (Playwright's sync API allows one at a time)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def new_page(browser):
+    page = browser.new_context(viewport=VIEWPORT, device_scale_factor=1).new_page()
+    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab, browser):
+    page = new_page(browser)
+    yield page
+    page.context.close()
 
 
 def shut_down_kernels(lab) -> None:
@@ -139,6 +171,10 @@ def shut_down_kernels(lab) -> None:
     for kernel in lab.api("api/kernels"):
         request = urllib.request.Request(f"{lab.url}/api/kernels/{kernel['id']}?token={lab.token}", method="DELETE")
         urllib.request.urlopen(request, timeout=30).close()
+
+
+def lesson_cells(path: str) -> list[dict]:
+    return json.loads((REPO / path).read_text(encoding="utf-8"))["cells"]
 
 
 LESSON_PATHS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -154,10 +190,16 @@ def test_lesson_in_jupyterlab_has_no_serious_violations(lab, lab_page, report, p
         lab_page.wait_for_timeout(1_000)
         assert lab_page.locator(f"{CURRENT} .jp-RenderedMarkdown").count() > 0, "no rendered markdown to audit"
         violations = audit(lab_page, LESSON_SCOPE)
+        # The language tags written in the markdown survive JupyterLab's HTML sanitizer.
+        tagged_in_source = sum("".join(c["source"]).count("<span lang=") for c in lesson_cells(path)
+                               if c["cell_type"] == "markdown")
+        tagged_on_page = lab_page.locator(f"{CURRENT} .jp-MarkdownCell .jp-RenderedMarkdown span[lang]").count()
     finally:
         shut_down_kernels(lab)
     report[f"lab: {Path(path).stem}"] = {"scope": "lesson markdown and outputs, after Run All",
                                          "seconds": time.monotonic() - started, "violations": violations}
+    assert tagged_on_page == tagged_in_source, (
+        f"{path}: {tagged_in_source} <span lang> in the markdown, {tagged_on_page} on the page")
     assert not failing(violations), f"{path} in JupyterLab:\n" + "\n".join(failing(violations))
 
 
@@ -174,11 +216,12 @@ def reader(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reader_page():
-    with chromium_page() as page:
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
-                   else route.abort())
-        yield page
+def reader_page(browser):
+    """A page that can open files only: the edition must not need the network."""
+    page = new_page(browser)
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://") else route.abort())
+    yield page
+    page.context.close()
 
 
 READER_PAGES = ["index"] + [lesson.slug for lesson in lessons()]
