@@ -13,9 +13,9 @@ import warnings
 import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
-from course.display.charts import INSTALL_HINT, cjk_family, use_cjk_fonts  # noqa: E402
+from course.display.charts import INSTALL_HINT, cjk_family, use_cjk_fonts
 
 LABELS = {"title": "中国人民志愿军全部撤出朝鲜", "x": "1958年", "y": "兵力（万人）", "note": "조선인민군"}
 

@@ -11,6 +11,7 @@ looked for on disk and registered for this process only (the shared cache is not
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 # Families in order of preference; the file-name stems that hold them (Debian's fonts-noto-cjk,
@@ -33,14 +34,22 @@ def cjk_family() -> str | None:
     family = known()
     if family is not None:
         return family
+    _register_installed_cjk_fonts()
+    return known()
+
+
+@lru_cache(maxsize=1)
+def _register_installed_cjk_fonts() -> None:
+    """Add the CJK font files on disk to matplotlib's font list (once per process: the scan takes ~0.1 s)."""
+    from matplotlib import font_manager
+
+    stems = tuple(stem.lower() for stem in CJK_FILES)
     for path in font_manager.findSystemFonts(fontext="ttf") + font_manager.findSystemFonts(fontext="otf"):
-        if Path(path).stem.startswith(CJK_FILES) or Path(path).name.lower().startswith(
-                tuple(stem.lower() for stem in CJK_FILES)):
+        if Path(path).name.lower().startswith(stems):
             try:
                 font_manager.fontManager.addfont(path)
             except (OSError, RuntimeError, ValueError):
                 continue
-    return known()
 
 
 def use_cjk_fonts() -> str | None:
