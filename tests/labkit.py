@@ -68,10 +68,10 @@ class Lab:
         return json.loads(wait_for_json(f"{self.url}/{path.lstrip('/')}?token={self.token}", timeout=30))
 
 
-def _write_user_settings(folder: Path) -> None:
-    """The collection's overrides (if make has not installed them into the venv) and the harness's own."""
+def _write_user_settings(folder: Path, extra: dict | None = None) -> None:
+    """The collection's overrides (if make has not installed them into the venv), the harness's own and `extra`."""
     settings = {} if OVERRIDES.exists() else json.loads((REPO / "binder" / "overrides.json").read_text())
-    for plugin_id, values in {**settings, **HARNESS_SETTINGS}.items():
+    for plugin_id, values in {**settings, **HARNESS_SETTINGS, **(extra or {})}.items():
         package, plugin = plugin_id.split(":")
         target = folder / package / f"{plugin}.jupyterlab-settings"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -79,11 +79,14 @@ def _write_user_settings(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def lab_server(root: Path = REPO, progress: Path | None = None) -> Iterator[Lab]:
-    """JupyterLab from this venv, serving `root`, as `make lab` starts it; stopped (with its kernels) on exit."""
+def lab_server(root: Path = REPO, progress: Path | None = None, settings: dict | None = None) -> Iterator[Lab]:
+    """JupyterLab from this venv, serving `root`, as `make lab` starts it; stopped (with its kernels) on exit.
+
+    `settings`: more user settings for this server only, {plugin id: {key: value}}.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="one-voice-lab-"))
-    settings, workspaces = scratch / "user-settings", scratch / "workspaces"
-    _write_user_settings(settings)
+    extra_settings, settings, workspaces = settings, scratch / "user-settings", scratch / "workspaces"
+    _write_user_settings(settings, extra_settings)
     workspaces.mkdir()
     port, token = free_port(), os.urandom(16).hex()
     env = {**os.environ, "ONE_VOICE_PROGRESS": str(progress or scratch / "progress.json")}

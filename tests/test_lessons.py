@@ -212,8 +212,12 @@ README = REPO / "README.md"
 SECTION_ROW = re.compile(r"^\| §(\d(?:\.\d)?) \| ([^|]+) \| ([^|]+) \|$", flags=re.M)
 
 
+LANG_SPAN = re.compile(r"<span lang=\"[^\"]+\">([^<]*)</span>")
+
+
 def section_key(text: str) -> dict[str, tuple[str, str]]:
-    return {number: (zh.strip(), en.strip()) for number, zh, en in SECTION_ROW.findall(text)}
+    """The key's rows, read as text (the lesson tags the Chinese headings with their language)."""
+    return {number: (zh.strip(), en.strip()) for number, zh, en in SECTION_ROW.findall(LANG_SPAN.sub(r"\1", text))}
 
 
 def test_lesson_00_and_the_readme_carry_the_same_section_key():

@@ -2,6 +2,8 @@
 
 A Russian record known only through Tian's Chinese is Chinese text, whatever the document's
 language; a title is tagged by the script it is written in, not by the row's `language`.
+`foreign_runs` finds the Chinese, Russian and Korean words inside English text (an archive's
+"ф. 5, оп. 28", a term such as 付部长), so the templates can tag each one.
 """
 
 from __future__ import annotations
@@ -32,3 +34,22 @@ def lang_of(text: str, default: str = "en") -> str:
         simplified = sum(ch in SIMPLIFIED_ONLY for ch in text)
         return "zh-Hant" if traditional > simplified else "zh-Hans"
     return default
+
+
+_HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_JOIN = "\u3000-\u303f\uff00-\uffef\\s\\d·・"  # CJK punctuation, full-width forms, spaces, digits
+_CYRILLIC_CHARS = "\u0400-\u04ff"
+_CYRILLIC_JOIN = "\\s\\d.,;:()«»\\-–—/"
+_HANGUL_CHARS = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+# A run starts and ends with a letter of one script; punctuation and spaces between its letters belong to it.
+FOREIGN_RUN = re.compile(
+    f"[{_HANGUL_CHARS}](?:[{_HANGUL_CHARS}{_HAN_CHARS}{_CJK_JOIN}]*[{_HANGUL_CHARS}{_HAN_CHARS}])?"
+    f"|[{_HAN_CHARS}](?:[{_HAN_CHARS}{_CJK_JOIN}]*[{_HAN_CHARS}])?"
+    f"|[{_CYRILLIC_CHARS}](?:[{_CYRILLIC_CHARS}{_CYRILLIC_JOIN}]*[{_CYRILLIC_CHARS}])?")
+
+
+def foreign_runs(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, lang) of every run of Chinese, Cyrillic or Korean script in `text`."""
+    if not isinstance(text, str):
+        return []
+    return [(m.start(), m.end(), lang_of(m.group())) for m in FOREIGN_RUN.finditer(text)]

@@ -27,7 +27,26 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
     env.globals.update(_=i18n._, _markup=translated_markup, ngettext=i18n.ngettext, pgettext=i18n.pgettext,
                        format_date=i18n.format_date)
+    env.filters["tag_scripts"] = tag_scripts
     return env
+
+
+def tag_scripts(text: object) -> Markup:
+    """`text` escaped, each Chinese, Russian or Korean run in it wrapped in a span with its lang tag.
+
+    For English text that quotes foreign words (`{{ card.note|tag_scripts }}`): a screen reader
+    then reads 付部长 with a Chinese voice, not as "CJK ideograph". Markup passes through as is.
+    """
+    from course.display.scripts import foreign_runs
+
+    if isinstance(text, Markup) or not isinstance(text, str):
+        return text if isinstance(text, Markup) else escape(text)
+    parts, position = [], 0
+    for start, end, lang in foreign_runs(text):
+        parts += [escape(text[position:start]), Markup("<span lang='{}'>{}</span>").format(lang, text[start:end])]
+        position = end
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
 
 
 def translated_markup(message: str, /, **values: object) -> Markup:
