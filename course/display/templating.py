@@ -42,8 +42,9 @@ def tag_scripts(text: object) -> Markup:
     if isinstance(text, Markup) or not isinstance(text, str):
         return text if isinstance(text, Markup) else escape(text)
     parts, position = [], 0
+    run = environment().get_template("display/foreign_run.html.j2")
     for start, end, lang in foreign_runs(text):
-        parts += [escape(text[position:start]), Markup("<span lang='{}'>{}</span>").format(lang, text[start:end])]
+        parts += [escape(text[position:start]), Markup(run.render(lang=lang, text=text[start:end]))]
         position = end
     parts.append(escape(text[position:]))
     return Markup("").join(parts)
