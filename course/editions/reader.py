@@ -18,6 +18,8 @@ from course.editions.student import BuiltLesson
 
 ASSETS = Path(__file__).resolve().parent / "reader_assets"
 LESSON_LINK = re.compile(r"""href=(["'])([^"'/:]+)\.ipynb\1""")
+DATA_LINK = re.compile(r"""href=(["'])\.\./data/([^"'/#]+)\1""")
+LOCAL_DATA = re.compile(r"""href=(["'])data/([^"'/#]+)\1""")
 CONTENTS_LINK = re.compile(r"""href=(["'])\.\./README\.md\1""")
 
 
@@ -29,9 +31,16 @@ def exporter():
 
 
 def local_links(page: str) -> str:
-    """Links between lessons point at their HTML pages, and the contents link at the index."""
+    """Links between lessons point at their HTML pages, the contents link at the index, and links to
+    the evidence base's notes (../data/FORCES.md) at the copies the edition carries in data/."""
     page = LESSON_LINK.sub(lambda m: f"href={m[1]}{m[2]}.html{m[1]}", page)
+    page = DATA_LINK.sub(lambda m: f"href={m[1]}data/{m[2]}{m[1]}", page)
     return CONTENTS_LINK.sub(lambda m: f"href={m[1]}index.html{m[1]}", page)
+
+
+def linked_data_files(page: str) -> set[str]:
+    """The files of data/ a page links to (after local_links), to copy beside the pages."""
+    return {m[2] for m in LOCAL_DATA.finditer(page)}
 
 
 def index_html(config: CourseConfig, built: list[BuiltLesson]) -> str:
@@ -45,5 +54,9 @@ def write_reader(config: CourseConfig, built: list[BuiltLesson], folder: Path) -
     html_exporter = exporter()
     for item in built:
         page, _ = html_exporter.from_notebook_node(item.nb, resources={"metadata": {"name": item.lesson.title}})
-        (folder / f"{item.lesson.slug}.html").write_text(local_links(page), encoding="utf-8")
+        page = local_links(page)
+        (folder / f"{item.lesson.slug}.html").write_text(page, encoding="utf-8")
+        for name in linked_data_files(page):
+            (folder / "data").mkdir(exist_ok=True)
+            shutil.copy2(settings.data_dir() / name, folder / "data" / name)
     (folder / "index.html").write_text(index_html(config, built), encoding="utf-8")

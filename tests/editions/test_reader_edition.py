@@ -79,3 +79,16 @@ def test_widgets_render_offline_in_chromium(reader: Path):
             browser.close()
     assert blocked == [], f"the page tried to reach the network: {blocked}"
     assert errors == []
+
+
+def test_every_link_of_every_page_resolves(reader: Path):
+    """Relative links lead to a file the edition carries (lesson pages, index, assets, data notes)."""
+    pages = sorted(reader.glob("*.html"))
+    checked = 0
+    for page in pages:
+        for target in re.findall(r"""href=["']([^"'#]+)(?:#[^"']*)?["']""", page.read_text(encoding="utf-8")):
+            if target.startswith(("http://", "https://", "mailto:", "data:", "javascript:")) or "\\" in target:
+                continue
+            assert (page.parent / target).resolve().is_file(), f"{page.name} links to {target}, which the edition lacks"
+            checked += 1
+    assert checked > 20
