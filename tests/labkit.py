@@ -176,6 +176,25 @@ def run_all(page, lab: Lab, path: str) -> int:
     return code_cells
 
 
+def restart_and_run_all(page, lab: Lab, path: str) -> int:
+    """Kernel → Restart Kernel and Run All Cells (a kernel restart, as after Binder culls one); waits as run_all does."""
+    code_cells = code_cell_count(lab, path)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Kernel$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Restart Kernel and Run All Cells")).click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(state="visible")
+    dialog.locator(".jp-mod-accept").click()
+    dialog.wait_for(state="detached")
+    page.wait_for_function(
+        """([n, current]) => {
+            const prompts = [...document.querySelectorAll(`${current} .jp-CodeCell .jp-InputPrompt`)];
+            const indicator = document.querySelector(`${current} .jp-Notebook-ExecutionIndicator`);
+            return prompts.length === n && indicator && indicator.dataset.status === 'idle'
+                && prompts.every((p, i) => p.textContent.trim() === `[${i + 1}]:`);
+        }""", arg=[code_cells, CURRENT], timeout=RUN_ALL_TIMEOUT_MS, polling=250)
+    return code_cells
+
+
 def wait_idle(page, timeout_ms: int = UPDATE_TIMEOUT_MS) -> None:
     page.wait_for_function(
         "current => document.querySelector(`${current} .jp-Notebook-ExecutionIndicator`)?.dataset.status === 'idle'",
