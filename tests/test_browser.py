@@ -224,6 +224,10 @@ def test_an_answer_survives_a_reload_unlocks_the_reading_and_reaches_the_planner
     compare = cell.locator("button", has_text="Compare with a historian's reading")
     assert compare.is_disabled()
     assert item.reading[:50] not in cell.inner_text()
+    # "Document D, ¶1" links to that paragraph of the reader on the same page.
+    target = cell.locator("a", has_text="Document D, ¶1").get_attribute("href")
+    assert target == "#ov-doc-puzanov-1957-11-13-a-p1"
+    assert page.locator(f"{CURRENT} li{target}").count() == 1
     shot(page, "02-prompt-empty", cell)
 
     # Too short: saved, but the reading stays locked and the student is told how many words are missing.

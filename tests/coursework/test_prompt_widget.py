@@ -47,6 +47,7 @@ def test_the_question_names_its_document_and_paragraph(progress_file):
     shown = visible(widget.question.value)
     assert shown.startswith("Your turn: Sourcing · Document D, ¶1 puzanov-1957-11-13-a")
     assert "who was in the room when Mao and Kim talked" in shown
+    assert "<a href='#ov-doc-puzanov-1957-11-13-a-p1'>Document D, ¶1</a>" in widget.question.value
     assert widget.answer.description == "Your answer" and widget.save_button.description == "Save"
     assert widget.compare_button.disabled and widget.reading.value == ""
     assert not progress_file.exists(), "showing a prompt must not create the progress file"
