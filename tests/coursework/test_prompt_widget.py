@@ -170,3 +170,18 @@ def test_every_prompt_in_the_bank_opens(progress_file):
     for pid in every:
         widget = prompt(pid)
         assert re.search(r"Document [A-Z], ¶\d+", visible(widget.question.value)), pid
+
+
+@pytest.mark.parametrize("content, place", [
+    ({"attempts": [], "answers": [{"prompt": PID, "time": "t"}]}, "key answers[0].text: the key \"text\" is missing"),
+    ({"attempts": [], "evidence": [{"excerpt": "x", "paragraph": 0, "claim": "C01", "note": "", "time": "t"}]},
+     "key evidence[0].paragraph"),
+    ({"attempts": [], "plan": {"sort": {"answer:x": "maybe"}}}, "key plan.sort[\"answer:x\"]: the value \"maybe\" is not allowed here"),
+])
+def test_a_version_2_file_with_a_bad_entry_is_set_aside_naming_the_place(progress_file, content, place):
+    progress_file.write_text(json.dumps(content), encoding="utf-8")
+    widget = prompt(PID)
+    status = visible(widget.status.value)
+    assert status.startswith(f"The self-check progress file could not be read. {progress_file}"), status
+    assert place in status, status
+    assert len(list(progress_file.parent.glob("*.corrupt-*"))) == 1
