@@ -222,26 +222,32 @@ def empty_message() -> str:
 def outline_markdown(bank_items: list[Item], saved_plan: dict[str, Any], claims: dict[str, dict[str, Any]]) -> str:
     """The essay outline as Markdown: thesis, evidence for and against by explanation and claim, counter-argument."""
     sort = saved_plan.get("sort", {})
-    lines = [f"# {_('Essay outline: why did China withdraw all its troops from North Korea in 1958, and whose plan was it?')}",
-             "", f"## {_('Thesis')}", "", saved_plan.get("thesis", "").strip() or _("(not written yet)"), ""]
+    lines = ["# " + _("Essay outline: why did China withdraw all its troops from North Korea in 1958, and whose plan "
+                      "was it?"),
+             "", "## " + _("Thesis"), "", saved_plan.get("thesis", "").strip() or _("(not written yet)"), ""]
     if not bank_items:
         lines += [empty_message(), ""]
     for group in grouped(bank_items, claims):
-        lines += [f"## {_('Evidence on the explanation of {who} ({ids})', who=group['label'], ids=', '.join(group['ids']))}", ""]
+        lines += ["## " + _("Evidence on the explanation of {who} ({ids})", who=group["label"], ids=", ".join(group["ids"])),
+                  ""]
         for claim in group["claims"]:
             lines += [f"### {claim['claim']}: {_short(claim['text'])}", ""]
             for side in (*SIDES, ""):
                 mine = [i for i in claim["items"] if sort.get(i.key, "") == side]
                 if not mine:
                     continue
-                lines.append(f"**{_(SIDE_LABELS[side])}**")
-                lines.append("")
+                lines += ["**" + _(SIDE_LABELS[side]) + "**", ""]
                 for item in mine:
-                    what = _("your answer") if item.kind == "answer" else _("your note")
-                    text = " ".join(item.text.split()) or _("(no note)")
-                    lines.append(f"- [{citation(item)}] {_('claim {claim}', claim=item.claim)}; {what}: {text}")
+                    text = " ".join(item.text.split())
+                    if item.kind == "answer":
+                        line = _("[{citation}] claim {claim}; your answer: {text}", citation=citation(item),
+                                 claim=item.claim, text=text)
+                    else:
+                        line = _("[{citation}] claim {claim}; your note: {text}", citation=citation(item),
+                                 claim=item.claim, text=text or _("(no note)"))
+                    lines.append("- " + line)
                 lines.append("")
-    lines += [f"## {_('Counter-argument')}", "", saved_plan.get("counter", "").strip() or _("(not written yet)"), ""]
+    lines += ["## " + _("Counter-argument"), "", saved_plan.get("counter", "").strip() or _("(not written yet)"), ""]
     return "\n".join(lines)
 
 

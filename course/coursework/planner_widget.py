@@ -30,7 +30,7 @@ class EvidencePicker(widgets.VBox):
 
     def __init__(self, lesson: str, refs: dict):
         self.lesson, self.refs = lesson, refs
-        docs = sorted((d for d, l in refs["lesson_of"].items() if l == lesson), key=lambda d: refs["letter_of"][d])
+        docs = sorted((d for d, slug in refs["lesson_of"].items() if slug == lesson), key=lambda d: refs["letter_of"][d])
         if not docs:
             lessons = sorted(set(refs["lesson_of"].values()))
             raise ValueError(_("No documents for lesson {lesson} in data/excerpts.csv. Fix: use a lesson slug such "
