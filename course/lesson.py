@@ -27,6 +27,10 @@ _EXPORTS = {
     "withdrawal_scenario": "course.explorers.withdrawal_scenario",
     "self_check": "course.coursework.selfcheck_widget",
     "require_form": "course.coursework.answer_formats",
+    "prompt": "course.coursework.prompt_widget",
+    "mark_evidence": "course.coursework.evidence_bank",
+    "evidence_picker": "course.coursework.planner_widget",
+    "essay_planner": "course.coursework.planner_widget",
 }
 
 __all__ = sorted(_EXPORTS)

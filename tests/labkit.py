@@ -179,21 +179,29 @@ def run_all(page, lab: Lab, path: str) -> int:
     return code_cells
 
 
+def restart_and_run_all(page, lab: Lab, path: str) -> int:
+    """Kernel → Restart Kernel and Run All Cells (a kernel restart, as after Binder culls one); waits as run_all does."""
+    code_cells = code_cell_count(lab, path)
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Kernel$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Restart Kernel and Run All Cells")).click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(state="visible")
+    dialog.locator(".jp-mod-accept").click()
+    dialog.wait_for(state="detached")
+    page.wait_for_function(
+        """([n, current]) => {
+            const prompts = [...document.querySelectorAll(`${current} .jp-CodeCell .jp-InputPrompt`)];
+            const indicator = document.querySelector(`${current} .jp-Notebook-ExecutionIndicator`);
+            return prompts.length === n && indicator && indicator.dataset.status === 'idle'
+                && prompts.every((p, i) => p.textContent.trim() === `[${i + 1}]:`);
+        }""", arg=[code_cells, CURRENT], timeout=RUN_ALL_TIMEOUT_MS, polling=250)
+    return code_cells
+
+
 def wait_idle(page, timeout_ms: int = UPDATE_TIMEOUT_MS) -> None:
     page.wait_for_function(
         "current => document.querySelector(`${current} .jp-Notebook-ExecutionIndicator`)?.dataset.status === 'idle'",
         arg=CURRENT, timeout=timeout_ms, polling=50)
-
-
-def explorer_cell(page, slider_label: str):
-    """The code cell whose output holds the slider labelled `slider_label`."""
-    return page.locator(f"{CURRENT} .jp-CodeCell",
-                        has=page.locator(".widget-slider label", has_text=slider_label)).last
-
-
-def slider_handle(cell, slider_label: str):
-    slider = cell.locator(".widget-slider", has=cell.page.locator("label", has_text=slider_label))
-    return slider.locator(".noUi-handle").first
 
 
 def wait_for_texts(cell, selector: str, texts: list[str], timeout_ms: int = UPDATE_TIMEOUT_MS) -> None:

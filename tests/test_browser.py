@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.labkit import (CURRENT, REPO, chromium_missing, chromium_page, lab_server, open_notebook, run_all,
-                          wait_for_texts, wait_idle)
+from tests.labkit import (CURRENT, REPO, chromium_missing, chromium_page, lab_server, open_notebook, restart_and_run_all,
+                          run_all, wait_for_texts, wait_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")]
@@ -30,7 +30,8 @@ def notebooks_folder() -> dict[str, int]:
     return {str(p.relative_to(folder)): (p.stat().st_mtime_ns if p.name in OPENED else 0) for p in folder.rglob("*")}
 
 
-OPENED = {"01-balance-of-forces.ipynb", "06-moscow-first.ipynb"}
+OPENED = {"01-balance-of-forces.ipynb", "06-moscow-first.ipynb", "02-mao-proposes.ipynb",
+          "08-one-voice-different-intentions.ipynb"}
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +208,66 @@ def test_moscow_learns_before_pyongyang(lab, page):
     assert board["1958-01-23"]["USSR"] != board["1958-01-22"]["USSR"]
     assert board["1958-01-23"]["DPRK"] == board["1958-01-22"]["DPRK"]
     assert board["1958-01-24"]["DPRK"] != board["1958-01-23"]["DPRK"]
+
+
+def test_an_answer_survives_a_reload_unlocks_the_reading_and_reaches_the_planner(lab, page):
+    """Type an answer in a prompt, save, reload the page and restart the kernel: the answer is still there; the
+    historian's reading appears only after a saved answer of 15 words; lesson 08's planner shows it."""
+    from course.coursework import prompts
+
+    item = prompts.get_prompt("l02-sourcing-puzanov")
+    answer = ("Puzanov was not in the room: Kim told him about the talk days later, and Goldberg translated "
+              "the Russian record into English.")
+    assert prompts.word_count(answer) >= prompts.MIN_WORDS
+    lesson = "notebooks/02-mao-proposes.ipynb"
+
+    def prompt_cell():
+        return page.locator(f"{CURRENT} .jp-CodeCell", has=page.locator(".one-voice-prompt", has_text=item.prompt[:60]))
+
+    open_notebook(page, lab, lesson)
+    run_all(page, lab, lesson)
+    cell = prompt_cell()
+    cell.scroll_into_view_if_needed()
+    compare = cell.locator("button", has_text="Compare with a historian's reading")
+    assert compare.is_disabled()
+    assert item.reading[:50] not in cell.inner_text()
+    # "Document D, ¶1" links to that paragraph of the reader on the same page.
+    target = cell.locator("a", has_text="Document D, ¶1").get_attribute("href")
+    assert target == "#ov-doc-puzanov-1957-11-13-a-p1"
+    assert page.locator(f"{CURRENT} li{target}").count() == 1
+    shot(page, "02-prompt-empty", cell)
+
+    # Too short: saved, but the reading stays locked and the student is told how many words are missing.
+    cell.locator("textarea").fill("Puzanov was not there.")
+    cell.locator("button", has_text="Save").click()
+    cell.locator(".widget-html-content", has_text="more words before you can compare").wait_for()
+    assert compare.is_disabled() and item.reading[:50] not in cell.inner_text()
+
+    cell.locator("textarea").fill(answer)
+    cell.locator("button", has_text="Save").click()
+    cell.locator(".widget-html-content", has_text="You can now compare your answer").wait_for()
+    assert compare.is_enabled() and item.reading[:50] not in cell.inner_text()
+    compare.click()
+    cell.locator(".one-voice-reading", has_text=item.reading[:50]).wait_for()
+    shot(page, "02-prompt-reading", cell)
+
+    # Reload the page and restart the kernel: a new widget reads the saved answer back.
+    page.reload()
+    page.locator(f"{CURRENT} .jp-Notebook").wait_for(state="visible", timeout=90_000)
+    restart_and_run_all(page, lab, lesson)
+    cell = prompt_cell()
+    cell.scroll_into_view_if_needed()
+    cell.locator(".widget-html-content", has_text="Restored your answer saved on").wait_for()
+    assert cell.locator("textarea").input_value() == answer
+    assert item.reading[:50] not in cell.inner_text()  # the reading is offered again, not forced on the student
+    shot(page, "02-prompt-restored", cell)
+
+    # Lesson 08's planner shows the banked answer with its document id and paragraph.
+    final = "notebooks/08-one-voice-different-intentions.ipynb"
+    open_notebook(page, lab, final)
+    run_all(page, lab, final)
+    planner = page.locator(f"{CURRENT} .one-voice-essay-planner")
+    planner.scroll_into_view_if_needed()
+    planner.locator(".widget-html-content", has_text="puzanov-1957-11-13-a ¶1 (lesson 02, Document D)").wait_for()
+    assert answer in planner.inner_text()
+    shot(page, "08-planner", planner)

@@ -662,6 +662,39 @@ def _selfcheck(ev, tmp_path, monkeypatch):
     return out
 
 
+def _prompts_and_planner(ev, tmp_path, monkeypatch):
+    """A prompt, the evidence picker and the essay planner over poisoned documents, claims, prompt and answers."""
+    from course.coursework import evidence_bank, prompts
+    from course.coursework.planner_widget import essay_planner, evidence_picker
+    from course.coursework.prompt_widget import prompt
+
+    excerpt = ev.excerpts.iloc[0]
+    paragraph = int(ev.paragraphs[ev.paragraphs.excerpt_id == excerpt.id].n.min())
+    folder = tmp_path / "prompts"
+    folder.mkdir()
+    item = {"id": "x-prompt", "skill": "sourcing", "document": excerpt.id, "paragraph": paragraph, "prompt": PAYLOAD,
+            "reading": "r" + PAYLOAD, "evidence": ["e" + PAYLOAD], "claim": ev.claims.id.iloc[1]}
+    (folder / "99-x.json").write_text(json.dumps([item]), encoding="utf-8")
+    monkeypatch.setattr(prompts, "prompts_dir", lambda: folder)
+    real_tables = evidence_bank.tables
+    monkeypatch.setattr(evidence_bank, "tables", lambda _ev=None: real_tables(ev))
+    monkeypatch.setenv("ONE_VOICE_PROGRESS", str(tmp_path / "progress.json"))
+    out = []
+    widget = prompt("x-prompt")
+    widget.answer.value = "word " * 15 + PAYLOAD
+    widget.save_button.click()
+    widget.compare_button.click()
+    out += widget_html(widget)
+    picker = evidence_picker(excerpt.lesson)
+    picker.note.value = PAYLOAD
+    picker.button.click()
+    out += widget_html(picker)
+    planner = essay_planner()
+    planner.thesis.value = PAYLOAD
+    planner.export_button.click()
+    return out + widget_html(planner) + widget_html(prompt("x-prompt"))
+
+
 def _reader_index(ev, tmp_path, monkeypatch):
     from course.catalog import Lesson
     from course.editions.config import CourseConfig
@@ -699,6 +732,8 @@ RENDERERS = [
     ("plan comparison", {"lesson.plan_comparison"}, _plan_comparison),
     ("argument map", {"lesson.argument_map"}, _argument_map),
     ("self-check", {"lesson.self_check"}, _selfcheck),
+    ("prompts, evidence picker, essay planner", {"lesson.prompt", "lesson.evidence_picker", "lesson.essay_planner"},
+     _prompts_and_planner),
     ("reader index", {"editions.reader.index_html"}, _reader_index),
     ("simulation", {"editions.simulation.handout_html", "editions.simulation.instructor_sheet_html"}, _simulation),
 ]
@@ -725,7 +760,8 @@ def test_the_registry_covers_every_html_renderer():
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and (
                     node.name.endswith("_html") or node.name.startswith("show_")):
                 public.add(f"{module}.{node.name}")
-    not_renderers = {"evidence", "force_table", "require_form"}  # data and a plain-text form check
+    not_renderers = {"evidence", "force_table", "require_form",  # data and a plain-text form check
+                     "mark_evidence"}  # prints one plain-text sentence, no HTML
     public |= {f"lesson.{name}" for name in course.lesson.__all__ if name not in not_renderers}
     covered = set().union(*(covers for _, covers, _ in RENDERERS))
     assert len(public) > 15, "the scan found too few renderers: has the package moved?"

@@ -1,5 +1,9 @@
 """`one-voice progress`: a student's self-check progress, as a summary or as a hand-in file.
 
+The hand-in file also carries the written answers to document prompts, the evidence bank and lesson 08's
+essay outline (Markdown, with citations by document id and ¶): in OUT.json as "answers", "evidence", "plan" and
+"outline"; beside OUT.csv (one row per self-check question and per answered prompt) as OUT.outline.md.
+
 Read-only: a damaged progress file is reported, not moved (the kernel side does the setting aside).
 """
 
@@ -14,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from course import settings
-from course.coursework import progress
+from course.coursework import evidence_bank, progress, prompts
 from course.coursework import selfchecks as checks
 from course.i18n import _, ngettext
 
@@ -71,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
                 "--file.", file=path), file=sys.stderr)
         return 1
     try:
-        attempts = progress.read(path)
+        document = progress.read_document(path)
+        attempts = document["attempts"]
     except progress.ProgressFileError as error:
         print(_("The progress file could not be read. {problem} Nothing was changed.", problem=error), file=sys.stderr)
         return 1
@@ -84,12 +89,38 @@ def run(args: argparse.Namespace) -> int:
             print(ngettext("  {lesson}: {attempted} of {n} question attempted, {correct} correct (latest answer)",
                            "  {lesson}: {attempted} of {n} questions attempted, {correct} correct (latest answer)",
                            lesson["questions"], lesson=name, attempted=lesson["attempted"], correct=lesson["correct"]))
+        answered = answer_rows(document)
+        print(_("Written answers to document prompts: {answers}; paragraphs marked as evidence: {marks}.",
+                answers=len(answered), marks=len([e for e in _marks(document) if not e.get("removed")])))
         return 0
-    return _export(args.export, path, attempts, rows, bank)
+    return _export(args.export, path, attempts, rows, bank, document)
 
 
-def _export(out: Path, source: Path, attempts: list, rows: list, bank: dict) -> int:
+def answer_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The latest answer to every prompt, with its lesson, document, paragraph and claim (blank answers left out)."""
+    known = prompts.load_all()
+    found = []
+    for pid, answer in prompts.latest_answers(document).items():
+        p = known.get(pid)
+        found.append({"lesson": p.lesson if p else OTHER, "prompt": pid, "document": p.document if p else "",
+                      "paragraph": p.paragraph if p else None, "claim": p.claim if p else "",
+                      "text": answer["text"], "time": answer["time"]})
+    return sorted(found, key=lambda r: (r["lesson"] == OTHER, r["lesson"], r["prompt"]))
+
+
+def _marks(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The latest mark per excerpt, paragraph and claim."""
+    latest = {(e["excerpt"], e["paragraph"], e["claim"]): e for e in document["evidence"]}
+    return list(latest.values())
+
+
+def _export(out: Path, source: Path, attempts: list, rows: list, bank: dict, document: dict) -> int:
     suffix = out.suffix.lower()
+    if suffix not in (".json", ".csv"):
+        print(_("Cannot export to {file}: the name must end in .json or .csv.", file=out), file=sys.stderr)
+        return 2
+    outline = evidence_bank.outline_for(document)
+    answers = answer_rows(document)
     if suffix == ".json":
         document = {
             "progress_file": str(source),
@@ -97,6 +128,10 @@ def _export(out: Path, source: Path, attempts: list, rows: list, bank: dict) -> 
             "lessons": per_lesson(rows, bank),
             "questions": rows,
             "attempts": attempts,
+            "answers": answers,
+            "evidence": [e for e in _marks(document) if not e.get("removed")],
+            "plan": evidence_bank.plan(document),
+            "outline": outline,
         }
         out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     elif suffix == ".csv":
@@ -107,8 +142,12 @@ def _export(out: Path, source: Path, attempts: list, rows: list, bank: dict) -> 
                 answer = row["latest_answer"]
                 text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
                 writer.writerow({**row, "latest_answer": text})
-    else:
-        print(_("Cannot export to {file}: the name must end in .json or .csv.", file=out), file=sys.stderr)
-        return 2
+            for answer in answers:
+                writer.writerow({"lesson": answer["lesson"], "question": answer["prompt"], "attempts": "",
+                                 "correct": "", "latest_answer": answer["text"], "latest_time": answer["time"]})
+        beside = out.with_name(out.stem + ".outline.md")
+        beside.write_text(outline, encoding="utf-8")
+        print(_("Wrote the essay outline to {file}.", file=beside))
     print(ngettext("Wrote {n} question to {file}.", "Wrote {n} questions to {file}.", len(rows), file=out))
+    print(ngettext("Wrote {n} written answer to {file}.", "Wrote {n} written answers to {file}.", len(answers), file=out))
     return 0

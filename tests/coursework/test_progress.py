@@ -31,7 +31,7 @@ def test_record_latest_and_attempts(progress_file):
     assert latest["answer"] == "26 October 1958" and latest["correct"] is True
     assert latest["time"].endswith("+00:00")
     saved = json.loads(progress_file.read_text(encoding="utf-8"))
-    assert saved["version"] == 1 and saved["attempts"][1] == {**saved["attempts"][1], "answer": ["a", "b"], "correct": True}
+    assert saved["version"] == 2 and saved["attempts"][1] == {**saved["attempts"][1], "answer": ["a", "b"], "correct": True}
 
 
 def test_default_file_is_in_the_working_directory(tmp_path, monkeypatch):

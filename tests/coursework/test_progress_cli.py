@@ -32,7 +32,8 @@ def test_summary_per_lesson(saved, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"Self-check progress in {saved}; saved attempts: 4."
     assert "  00-start-here: 2 of 3 questions attempted, 1 correct (latest answer)" in lines
-    assert lines[-1] == "  (questions not in this collection's bank): 1 of 1 question attempted, 1 correct (latest answer)"  # ngettext: singular
+    assert lines[-2] == "  (questions not in this collection's bank): 1 of 1 question attempted, 1 correct (latest answer)"  # ngettext: singular
+    assert lines[-1] == "Written answers to document prompts: 0; paragraphs marked as evidence: 0."
 
 
 def test_default_file_env_then_here_then_notebooks(saved, tmp_path, monkeypatch, capsys):
@@ -52,7 +53,9 @@ def test_default_file_env_then_here_then_notebooks(saved, tmp_path, monkeypatch,
 def test_export_csv_has_one_row_per_question(saved, tmp_path, capsys):
     out = tmp_path / "hand-in.csv"
     assert main(["progress", "--file", str(saved), "--export", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == f"Wrote 3 questions to {out}."
+    assert capsys.readouterr().out.strip().splitlines() == [
+        f"Wrote the essay outline to {out.with_name('hand-in.outline.md')}.", f"Wrote 3 questions to {out}.",
+        f"Wrote 0 written answers to {out}."]
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["lesson"], r["question"], r["attempts"], r["correct"]) for r in rows] == [
@@ -101,3 +104,53 @@ def test_console_script_has_the_subcommand(saved):
     result = subprocess.run([str(script), "progress", "--file", str(saved)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "00-start-here: 2 of 3 questions attempted" in result.stdout
+
+
+@pytest.fixture
+def with_answers(saved):
+    """The same file plus two written answers (one rewritten), a marked paragraph and a sorted plan."""
+    from course.coursework import evidence_bank, prompts
+
+    prompts.save_answer("l02-sourcing-puzanov", "first draft", path=saved)
+    prompts.save_answer("l02-sourcing-puzanov", "Puzanov was not there; Kim told him.", path=saved)
+    prompts.save_answer("l01-corroboration-nsc-forecast", "The NSC expected the Chinese to stay.", path=saved)
+    evidence_bank.mark("puzanov-1957-11-13-b", 4, "C14", "friendly advice", path=saved)
+    evidence_bank.save_plan({"answer:l02-sourcing-puzanov": "for"}, "My thesis.", "My counter.", path=saved)
+    return saved
+
+
+def test_summary_counts_answers_and_marks(with_answers, capsys):
+    assert main(["progress", "--file", str(with_answers)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "Written answers to document prompts: 2; paragraphs marked as evidence: 1.")
+
+
+def test_export_json_includes_the_answers_the_bank_and_the_outline(with_answers, tmp_path):
+    out = tmp_path / "hand-in.json"
+    assert main(["progress", "--file", str(with_answers), "--export", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert [(a["lesson"], a["prompt"], a["document"], a["paragraph"], a["claim"], a["text"]) for a in document["answers"]] == [
+        ("01-balance-of-forces", "l01-corroboration-nsc-forecast", "frus-1955-57-v23p2-d196-a", 3, "C12",
+         "The NSC expected the Chinese to stay."),
+        ("02-mao-proposes", "l02-sourcing-puzanov", "puzanov-1957-11-13-a", 1, "C19", "Puzanov was not there; Kim told him.")]
+    assert [(e["excerpt"], e["paragraph"], e["claim"]) for e in document["evidence"]] == [("puzanov-1957-11-13-b", 4, "C14")]
+    assert document["plan"] == {"sort": {"answer:l02-sourcing-puzanov": "for"}, "thesis": "My thesis.", "counter": "My counter."}
+    outline = document["outline"]
+    assert "## Thesis\n\nMy thesis." in outline and "## Counter-argument\n\nMy counter." in outline
+    assert "- [puzanov-1957-11-13-a ¶1 (lesson 02, Document D)] claim C19; your answer: Puzanov was not there" in outline
+    assert "- [puzanov-1957-11-13-b ¶4 (lesson 02, Document E)] claim C14; your note: friendly advice" in outline
+    assert "first draft" not in outline
+    assert [a["answer"] for a in document["attempts"]][:2] == ["25 October 1958", "26 October 1958"]  # still there
+
+
+def test_export_csv_adds_answer_rows_and_writes_the_outline_beside_it(with_answers, tmp_path, capsys):
+    out = tmp_path / "hand-in.csv"
+    assert main(["progress", "--file", str(with_answers), "--export", str(out)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == f"Wrote 2 written answers to {out}."
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["question"], r["latest_answer"], r["correct"]) for r in rows[-2:]] == [
+        ("l01-corroboration-nsc-forecast", "The NSC expected the Chinese to stay.", ""),
+        ("l02-sourcing-puzanov", "Puzanov was not there; Kim told him.", "")]
+    outline = out.with_name("hand-in.outline.md").read_text(encoding="utf-8")
+    assert outline.startswith("# Essay outline") and "frus-1955-57-v23p2-d196-a ¶3" in outline
