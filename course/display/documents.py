@@ -48,7 +48,8 @@ def _document(ev: Evidence, excerpt_id: str) -> dict:
         "date": format_date(source.date) if _present(source.date) else "",
         "archive": ", ".join(p for p in (source.archive, source.reference) if _present(p)),
         "location": excerpt.location, "copy": excerpt["copy"], "chain": excerpt.translation_chain.rstrip("."),
-        "translator": translator, "rights": _(RIGHTS[excerpt.rights]), "visible_only": bool(excerpt.visible_only),
+        "translator": translator,
+        "translator_named_in_chain": "English" in excerpt.translation_chain, "rights": _(RIGHTS[excerpt.rights]), "visible_only": bool(excerpt.visible_only),
         "paragraphs": [{"n": int(p.n), "original": _text(p.original), "english": p.english,
                         "original_lang": lang_of(_text(p.original), excerpt.language)} for p in paragraphs.itertuples()],
     }
