@@ -47,11 +47,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 class Bar:
     """One progress bar over the build's lessons on the terminal (stderr); nothing when stderr is not a terminal."""
 
-    def __init__(self):
+    def __init__(self, console=None):
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        console = Console(stderr=True)
+        console = console or Console(stderr=True)
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=console, transient=True,
                                  disable=not console.is_terminal)

@@ -34,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     except GradesError as error:
         print(_("Nothing was written.\n{error}", error=error), file=sys.stderr)
         return 1
-    print(ngettext("Wrote {file} for {lms}: the grades of {n} student, in {count} assignment columns.",
-                   "Wrote {file} for {lms}: the grades of {n} students, in {count} assignment columns.", students,
+    print(ngettext("Wrote {file} for {lms}: one row per student ({n} student), one column per assignment ({count} in "
+                   "all).", "Wrote {file} for {lms}: one row per student ({n} students), one column per assignment "
+                   "({count} in all).", students,
                    file=args.target, lms=LAYOUTS[args.lms].name, count=assignments))
     return 0

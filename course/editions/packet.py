@@ -88,10 +88,11 @@ def sources(slug: str, documents: list[str], ev: Evidence) -> list[dict]:
     return found
 
 
-def packet_html(config: CourseConfig, item: BuiltLesson, ev: Evidence | None = None) -> str:
-    """One lesson's packet as a printable HTML page."""
+def packet_html(config: CourseConfig, item: BuiltLesson, ev: Evidence | None = None, slug: str | None = None) -> str:
+    """One lesson's packet as a printable HTML page. `slug` is the lesson's name in the data, which names
+    lessons by their place in the collection (default: the file name of the lesson's notebook)."""
     ev = ev or evidence()
-    slug = item.choice.notebook.stem  # the data name the lessons by their place in the collection
+    slug = slug or item.choice.notebook.stem
     documents = lesson_documents(slug, ev)
     return render("editions/packet.html.j2", course=config.title, lesson=item.lesson,
                   documents=[document_html(excerpt_id, ev) for excerpt_id in documents],
