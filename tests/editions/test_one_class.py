@@ -88,3 +88,20 @@ def test_the_progress_bar_counts_the_lessons_on_a_terminal_and_is_silent_elsewhe
     shown = bar_output(True, tmp_path)
     assert "9/9" in shown and "08-one-voice-different-intentions.ipynb" in shown
     assert bar_output(False, tmp_path) == ""
+
+
+def test_quiet_references_are_still_rewritten_but_not_warned_about(tmp_path: Path):
+    import warnings
+
+    from course.editions.build import EditionWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EditionWarning)
+        built = prepare(load_config(ONE_CLASS))
+    text = "\n".join(cell.source for cell in built[1].nb.cells if cell.cell_type == "markdown")
+    assert "(not part of this course)" in text or ", not part of this course" in text
+    loud = tmp_path / "loud.yml"
+    loud.write_text(ONE_CLASS.read_text(encoding="utf-8").replace("left_out_references: quiet", "left_out_references: warn"),
+                    encoding="utf-8")
+    with pytest.warns(EditionWarning, match="01-moscow-first.ipynb refers to lesson 05 of the collection"):
+        prepare(load_config(loud))
