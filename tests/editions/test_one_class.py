@@ -105,3 +105,19 @@ def test_quiet_references_are_still_rewritten_but_not_warned_about(tmp_path: Pat
                     encoding="utf-8")
     with pytest.warns(EditionWarning, match="01-moscow-first.ipynb refers to lesson 05 of the collection"):
         prepare(load_config(loud))
+
+
+@pytest.mark.parametrize("edition", ["student", "instructor", "reader", "packet"])
+def test_every_edition_prints_only_its_one_line_summary(tmp_path: Path, edition: str):
+    if edition == "packet":
+        from course.editions.packet import printer_problem
+
+        if printer_problem():
+            pytest.skip(printer_problem())
+    out = tmp_path / edition
+    result = subprocess.run([str(ONE_VOICE), "build", "--edition", edition, "--out", str(out)],
+                            capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.count("\n") == 1 and result.stdout.startswith("Wrote the ") and str(out) in result.stdout
+    assert "(9 lessons" in result.stdout and any(out.iterdir())
