@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from course.display.documents import document_html, lesson_documents
+from course.display.scripts import lang_of
 from course.display.templating import render
 from course.editions.build import BuildError
 from course.editions.config import CourseConfig
@@ -82,7 +83,7 @@ def sources(slug: str, documents: list[str], ev: Evidence) -> list[dict]:
         row = table.loc[source_id]
         title_original = "" if _cell(row.title) == _cell(row.title_en) else _cell(row.title)
         found.append({"id": source_id, "title": _cell(row.title_en) or _cell(row.title),
-                      "title_original": title_original, "creator": _cell(row.creator), "date": _cell(row.date),
+                      "title_original": title_original, "title_lang": lang_of(title_original), "creator": _cell(row.creator), "date": _cell(row.date),
                       "where": ", ".join(p for p in (_cell(row.archive), _cell(row.reference)) if p),
                       "url": _cell(row.url), "printed": source_id in printed})
     return found
