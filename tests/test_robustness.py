@@ -511,6 +511,18 @@ def widget_html(widget) -> list[str]:
     return found
 
 
+def _packet(ev, tmp_path, monkeypatch):
+    from course.catalog import Lesson
+    from course.editions.config import CourseConfig
+    from course.editions.packet import packet_html
+    from course.editions.student import BuiltLesson
+
+    lesson = Lesson(slug="00-x", number="00", title=PAYLOAD, question=PAYLOAD, minutes=5, difficulty=PAYLOAD)
+    config = CourseConfig(title=PAYLOAD, introduction=PAYLOAD, lessons=())
+    slugs = list(dict.fromkeys(ev.excerpts.lesson))  # poisoned alike in excerpts and sources, so they still join
+    return [packet_html(config, BuiltLesson(None, lesson, None), ev, slug=slug) for slug in slugs]
+
+
 def _lesson_helpers(ev, tmp_path, monkeypatch):
     from course.display import cards as lesson, documents
 
@@ -672,20 +684,9 @@ def _reader_index(ev, tmp_path, monkeypatch):
     return [index_html(CourseConfig(title=PAYLOAD, introduction=PAYLOAD, lessons=()), [BuiltLesson(None, lesson, None)])]
 
 
-def _packet(ev, tmp_path, monkeypatch):
-    from course.catalog import Lesson
-    from course.editions.config import CourseConfig
-    from course.editions.packet import packet_html
-    from course.editions.student import BuiltLesson
-
-    lesson = Lesson(slug="00-x", number="00", title=PAYLOAD, question=PAYLOAD, minutes=5, difficulty=PAYLOAD)
-    config = CourseConfig(title=PAYLOAD, introduction=PAYLOAD, lessons=())
-    slugs = list(dict.fromkeys(ev.excerpts.lesson))  # poisoned alike in excerpts and sources, so they still join
-    return [packet_html(config, BuiltLesson(None, lesson, None), ev, slug=slug) for slug in slugs]
-
-
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
+    ("document packet", {"editions.packet.packet_html"}, _packet),
     ("lesson helpers", {"display.cards.timeline_html", "display.cards.event_html", "display.cards.source_card_html",
                         "display.cards.sources_line_html", "display.cards.cast_html",
                         "display.documents.document_html"}, _lesson_helpers),
@@ -704,7 +705,6 @@ RENDERERS = [
     ("argument map", {"lesson.argument_map"}, _argument_map),
     ("self-check", {"lesson.self_check"}, _selfcheck),
     ("reader index", {"editions.reader.index_html"}, _reader_index),
-    ("document packet", {"editions.packet.packet_html"}, _packet),
 ]
 
 
