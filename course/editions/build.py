@@ -44,8 +44,8 @@ def build(edition: str, out: Path, config_file: Path | None = None, force: bool 
     What deserves the instructor's attention but does not stop the build (a reference to a lesson the
     edition leaves out, a lesson whose prerequisite is dropped, due dates out of order) is issued as an
     EditionWarning; with `strict` (or `strict: on` in the config) a dropped prerequisite or due dates out of
-    order stop the build instead (a reference is rewritten to say the lesson is left out, so it never does). `steps` hears of each lesson
-    as the build works through it (for a progress bar)."""
+    order stop the build instead (a reference is rewritten to say the lesson is left out, so it never does).
+    `steps` hears of each lesson as the build works through it (for a progress bar)."""
     if edition not in EDITIONS:
         raise BuildError(_("Unknown edition \"{edition}\". Allowed: {allowed}.", edition=edition,
                            allowed=", ".join(EDITIONS)))
