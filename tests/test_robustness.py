@@ -511,6 +511,18 @@ def widget_html(widget) -> list[str]:
     return found
 
 
+def _packet(ev, tmp_path, monkeypatch):
+    from course.catalog import Lesson
+    from course.editions.config import CourseConfig
+    from course.editions.packet import packet_html
+    from course.editions.student import BuiltLesson
+
+    lesson = Lesson(slug="00-x", number="00", title=PAYLOAD, question=PAYLOAD, minutes=5, difficulty=PAYLOAD)
+    config = CourseConfig(title=PAYLOAD, introduction=PAYLOAD, lessons=())
+    slugs = list(dict.fromkeys(ev.excerpts.lesson))  # poisoned alike in excerpts and sources, so they still join
+    return [packet_html(config, BuiltLesson(None, lesson, None), ev, slug=slug) for slug in slugs]
+
+
 def _lesson_helpers(ev, tmp_path, monkeypatch):
     from course.display import cards as lesson, documents
 
@@ -715,6 +727,7 @@ def _simulation(ev, tmp_path, monkeypatch):
 
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
+    ("document packet", {"editions.packet.packet_html"}, _packet),
     ("lesson helpers", {"display.cards.timeline_html", "display.cards.event_html", "display.cards.source_card_html",
                         "display.cards.sources_line_html", "display.cards.cast_html",
                         "display.documents.document_html"}, _lesson_helpers),

@@ -21,17 +21,19 @@ DONE = {
                  "offline."),
     "simulation": N_("Wrote the three-capitals simulation to {out}: instructor-sheet.md and .pdf, and one handout per "
                      "round and team in handouts/. Start with the instructor sheet."),
+    "packet": N_("Wrote the document packets ({count} lessons) to {out}: one PDF per lesson, ready to print."),
 }
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("build", help=_(
-        "build an edition: student (a customised collection), instructor (nbgrader source course) or reader "
-        "(offline HTML), simulation (three-capitals classroom simulation: instructor sheet and team handouts, Markdown and "
-        "PDF)"))
+        "build an edition: student (a customised collection), instructor (nbgrader source course), reader "
+        "(offline HTML), packet (printable PDFs) or simulation (three-capitals classroom simulation: instructor sheet "
+        "and team handouts, Markdown and PDF)"))
     parser.add_argument("--edition", choices=EDITIONS, default="student", help=_(
         "student: notebooks, package and data to hand out; instructor: nbgrader source course with model answers, "
-        "hidden tests and rubrics; reader: static HTML that works offline (default: student)"))
+        "hidden tests and rubrics; reader: static HTML that works offline; packet: one printable PDF per lesson with its "
+        "documents, prompts and sources; simulation: the three-capitals classroom simulation (default: student)"))
     parser.add_argument("--config", type=Path, default=None, metavar="course.yml", help=_(
         "course config (see course.yml): which lessons, in what order, exercises, self-checks, points, due dates "
         "(default: the whole collection)"))
@@ -39,14 +41,48 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                         help=_("folder to write; it must not exist or be empty"))
     parser.add_argument("--force", action="store_true",
                         help=_("replace a non-empty output folder (only once the new build has succeeded)"))
+    parser.add_argument("--strict", action="store_true", help=_(
+        "refuse to build, instead of warning, when a lesson you keep builds on or refers to a lesson you leave out "
+        "(the same as strict: on in course.yml)"))
     parser.set_defaults(run=run)
+
+
+class Bar:
+    """One progress bar over the build's lessons on the terminal (stderr); nothing when stderr is not a terminal."""
+
+    def __init__(self, console=None):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = console or Console(stderr=True)
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=console, transient=True,
+                                 disable=not console.is_terminal)
+        self.task = None
+
+    def __enter__(self):
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.progress.stop()
+
+    def begin(self, total: int) -> None:
+        self.task = self.progress.add_task(_("Building"), total=total)
+
+    def lesson(self, name: str) -> None:
+        self.progress.update(self.task, description=name)
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
 
 
 def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EditionWarning)
         try:
-            config = build(args.edition, args.out, args.config, force=args.force)
+            with Bar() as bar:
+                config = build(args.edition, args.out, args.config, force=args.force, strict=args.strict, steps=bar)
         except (ConfigError, AnswerKeyError, BuildError) as error:
             print(_("The build stopped; nothing was written.\n{error}", error=error), file=sys.stderr)
             return 1

@@ -25,7 +25,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 # Modules that add a subcommand: each has `add_parser(commands)`, which sets `run`.
-SUBCOMMAND_MODULES = ("course.cli.progress", "course.cli.links", "course.cli.editions")
+SUBCOMMAND_MODULES = ("course.cli.progress", "course.cli.links", "course.cli.editions", "course.cli.alignment",
+                      "course.cli.grades")
 
 
 def _course_map(args: argparse.Namespace) -> int:

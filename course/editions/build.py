@@ -1,4 +1,4 @@
-"""`one-voice build`: the student, instructor and reader editions, whole or customised by `course.yml`.
+"""`one-voice build`: the student, instructor, reader and packet editions, whole or customised by `course.yml`.
 
 A build either succeeds completely or leaves nothing: everything is checked first, written into a
 hidden folder beside the target, and moved into place only at the end, so a half-built edition
@@ -10,29 +10,43 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 from course.editions.config import CourseConfig, default_config, load_config
 from course.editions.instructor import checked_keys, write_instructor
 from course.editions.reader import write_reader
 from course.editions.simulation import write_simulation
-from course.editions.student import EditionWarning, prepare, write_collection
+from course.editions.steps import SILENT, Steps
+from course.editions.student import (
+    DueDateWarning,
+    EditionWarning,
+    PrerequisiteWarning,
+    ReferenceWarning,
+    prepare,
+    write_collection,
+)
 from course.i18n import _
 
-__all__ = ["EDITIONS", "BuildError", "EditionWarning", "build"]
+__all__ = ["EDITIONS", "BuildError", "DueDateWarning", "EditionWarning", "PrerequisiteWarning", "ReferenceWarning",
+           "build"]
 
-EDITIONS = ("student", "instructor", "reader", "simulation")
+EDITIONS = ("student", "instructor", "reader", "packet", "simulation")
 
 
 class BuildError(ValueError):
     """The build cannot start (bad edition or target folder); nothing was written."""
 
 
-def build(edition: str, out: Path, config_file: Path | None = None, force: bool = False) -> CourseConfig:
+def build(edition: str, out: Path, config_file: Path | None = None, force: bool = False, strict: bool = False,
+          steps: Steps = SILENT) -> CourseConfig:
     """Build one edition into `out`; raises ConfigError, AnswerKeyError or BuildError before writing anything.
 
     What deserves the instructor's attention but does not stop the build (a reference to a lesson the
-    edition leaves out, a lesson whose prerequisite is dropped) is issued as an EditionWarning."""
+    edition leaves out, a lesson whose prerequisite is dropped, due dates out of order) is issued as an
+    EditionWarning; with `strict` (or `strict: on` in the config) a dropped prerequisite or due dates out of
+    order stop the build instead (a reference is rewritten to say the lesson is left out, so it never does).
+    `steps` hears of each lesson as the build works through it (for a progress bar)."""
     if edition not in EDITIONS:
         raise BuildError(_("Unknown edition \"{edition}\". Allowed: {allowed}.", edition=edition,
                            allowed=", ".join(EDITIONS)))
@@ -41,8 +55,16 @@ def build(edition: str, out: Path, config_file: Path | None = None, force: bool 
         raise BuildError(_("The output folder {out} exists and is not empty. Fix: choose a new folder, or add --force "
                            "to replace it once the new build has succeeded.", out=out))
     config = load_config(config_file) if config_file else default_config()
-    built = prepare(config)
+    built = _prepared(config, strict or config.strict)
     keys = checked_keys(built) if edition == "instructor" else {}
+    if edition == "packet":
+        from course.editions.packet import printer_problem
+
+        problem = printer_problem()
+        if problem:
+            raise BuildError(problem)
+    executes = config.source is not None and edition in ("student", "reader")
+    steps.begin(0 if edition == "simulation" else len(built) * (2 if executes and edition == "reader" else 1))
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     umask = os.umask(0)
@@ -50,21 +72,40 @@ def build(edition: str, out: Path, config_file: Path | None = None, force: bool 
     stage.chmod(0o777 & ~umask)  # mkdtemp makes it private; the edition is meant to be shared
     try:
         if edition == "student":
-            write_collection(config, built, stage, execute=config.source is not None)
+            write_collection(config, built, stage, execute=executes, steps=steps)
         elif edition == "instructor":
-            write_instructor(config, built, keys, stage)
+            write_instructor(config, built, keys, stage, steps)
         elif edition == "simulation":  # the three-capitals classroom simulation: no lessons involved
             write_simulation(stage)
+        elif edition == "packet":
+            from course.editions.packet import write_packets
+
+            write_packets(config, built, stage, steps)
         else:
-            if config.source is not None:  # a customised course: run it so the outputs match it
+            if executes:  # a customised course: run it so the outputs match it
                 with tempfile.TemporaryDirectory() as scratch:
-                    write_collection(config, built, Path(scratch), execute=True)
-            write_reader(config, built, stage)
+                    write_collection(config, built, Path(scratch), execute=True, steps=steps)
+            write_reader(config, built, stage, steps)
         _move_into_place(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return config
+
+
+def _prepared(config: CourseConfig, strict: bool):
+    """`prepare(config)`, its EditionWarnings passed on, or, when strict, turned into one BuildError."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EditionWarning)
+        built = prepare(config)
+    problems = [str(w.message) for w in caught if issubclass(w.category, (PrerequisiteWarning, DueDateWarning))]
+    if strict and problems:
+        raise BuildError(_("The course is built strictly (--strict, or strict: on in {config}), so these problems "
+                           "stop it. Fix them in {config}, or build without --strict and with strict: off:\n{problems}",
+                           config=config.source, problems="\n".join(f"- {p}" for p in problems)))
+    for warning in caught:
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return built
 
 
 def _move_into_place(stage: Path, out: Path) -> None:

@@ -54,6 +54,8 @@ class CourseConfig:
     introduction: str
     lessons: tuple[LessonChoice, ...]
     source: Path | None = None
+    strict: bool = False  # refuse to build, instead of warning, when a kept lesson needs one left out (or put later)
+    left_out_references: str = "warn"  # or "quiet": no warning when a kept lesson refers to one left out
 
 
 def default_config() -> CourseConfig:
@@ -73,7 +75,8 @@ ALLOWED_ONCE = N_("each lesson once")
 KINDS = {
     "course": (N_("the file must be a YAML mapping of keys to values."),
                N_("a YAML mapping with the keys title, introduction, lessons, extra_lessons, exercises, selfchecks, "
-                  "due_dates (see the comments in course.yml)")),
+                  "strict, left_out_references, due_dates (see the comments in course.yml)")),
+    "left_out_references": (N_("left_out_references must be warn or quiet."), N_("warn, quiet")),
     "text": (N_("a non-empty text is needed."), N_("non-empty text (Markdown); use | for several lines")),
     "switch": (N_("a switch must be on or off."), N_("on, off (or true, false)")),
     "date": (N_("this is not a date."), N_("a date written YYYY-MM-DD")),
@@ -233,7 +236,9 @@ def load_config(path: Path | str) -> CourseConfig:
             due=dt.date.fromisoformat(options["due"]) if "due" in options else None))
     chosen = _with_due_dates(checker, document.get("due_dates", {}), chosen)
     return CourseConfig(document.get("title", default.title).strip(),
-                        document.get("introduction", default.introduction).strip(), tuple(chosen), path)
+                        document.get("introduction", default.introduction).strip(), tuple(chosen), path,
+                        strict=_switch(document.get("strict"), False),
+                        left_out_references=document.get("left_out_references", "warn"))
 
 
 def _with_due_dates(checker: _Checker, dates: dict[str, str], chosen: list[LessonChoice]) -> list[LessonChoice]:

@@ -16,6 +16,7 @@ import nbformat
 from course.coursework.answer_keys import TEXT_STUB, AnswerKeyError, checked_key, graded_cells, orphan_keys
 from course.display.templating import render
 from course.editions.config import CourseConfig
+from course.editions.steps import SILENT, Steps, each
 from course.editions.student import BuiltLesson
 from course.i18n import _
 from course.settings import notebooks_dir
@@ -61,10 +62,11 @@ def rubrics(config: CourseConfig, built: list[BuiltLesson], keys: dict[str, dict
     return render("editions/rubrics.md.j2", title=config.title, lessons=lessons)
 
 
-def write_instructor(config: CourseConfig, built: list[BuiltLesson], keys: dict[str, dict], folder: Path) -> None:
+def write_instructor(config: CourseConfig, built: list[BuiltLesson], keys: dict[str, dict], folder: Path,
+                     steps: Steps = SILENT) -> None:
     (folder / "nbgrader_config.py").write_text(nbgrader_config(config, built), encoding="utf-8")
     (folder / "rubrics.md").write_text(rubrics(config, built, keys), encoding="utf-8")
-    for item in built:
+    for item in each(built, steps):
         if item.lesson.slug in keys:
             target = folder / "source" / item.lesson.slug
             target.mkdir(parents=True)

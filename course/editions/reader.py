@@ -14,6 +14,7 @@ from pathlib import Path
 from course import settings
 from course.display.templating import render
 from course.editions.config import CourseConfig
+from course.editions.steps import SILENT, Steps, each
 from course.editions.student import BuiltLesson
 
 ASSETS = Path(__file__).resolve().parent / "reader_assets"
@@ -49,10 +50,10 @@ def index_html(config: CourseConfig, built: list[BuiltLesson]) -> str:
                   lang=settings.language().replace("_", "-"))
 
 
-def write_reader(config: CourseConfig, built: list[BuiltLesson], folder: Path) -> None:
+def write_reader(config: CourseConfig, built: list[BuiltLesson], folder: Path, steps: Steps = SILENT) -> None:
     shutil.copytree(ASSETS, folder / "assets", ignore=shutil.ignore_patterns("*.j2", "README.md"))
     html_exporter = exporter()
-    for item in built:
+    for item in each(built, steps):
         page, _ = html_exporter.from_notebook_node(item.nb, resources={"metadata": {"name": item.lesson.title}})
         page = local_links(page)
         (folder / f"{item.lesson.slug}.html").write_text(page, encoding="utf-8")

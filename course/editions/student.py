@@ -20,6 +20,7 @@ from course.catalog import MAP_END, MAP_START, Lesson, course_map_markdown, less
 from course.display.templating import render
 from course.editions import lesson_edits as edits
 from course.editions.config import CourseConfig, LessonChoice
+from course.editions.steps import SILENT, Steps, each
 from course.i18n import _, format_date
 from course.settings import PACKAGE_DIR, ROOT_DIR, notebooks_dir
 
@@ -30,6 +31,19 @@ NOT_FOR_STUDENTS = shutil.ignore_patterns("keys", "reader_assets", "__pycache__"
 class EditionWarning(UserWarning):
     """The edition builds, but something in it deserves the instructor's attention (a lesson it leaves out
     is referred to, or needed, by a lesson it keeps). `one-voice build` prints each one."""
+
+
+class ReferenceWarning(EditionWarning):
+    """A kept lesson refers to a left-out one; the reference already says so in plain text (never fatal,
+    and silent with `left_out_references: quiet`)."""
+
+
+class PrerequisiteWarning(EditionWarning):
+    """A kept lesson builds on (`requires`) a lesson the course leaves out or puts after it."""
+
+
+class DueDateWarning(EditionWarning):
+    """A lesson is due before a lesson that comes earlier in the course."""
 
 
 @dataclass
@@ -55,7 +69,9 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
     for index, item in enumerate(built):
         nb, choice = item.nb, item.choice
         for gone in edits.link_lessons(nb, edition, collection):
-            _warn(_("{lesson} refers to lesson {number} of the collection, “{title}” ({slug}), which this course "
+            if config.left_out_references == "quiet":
+                continue
+            _warn(ReferenceWarning, _("{lesson} refers to lesson {number} of the collection, “{title}” ({slug}), which this course "
                     "leaves out: the reference now says so in plain text. To keep it, add {slug} to lessons: in "
                     "{config}.", lesson=item.lesson.filename, number=gone.number, title=gone.title,
                     slug=short_slug(gone.slug), config=config.source))
@@ -74,8 +90,8 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
     return built
 
 
-def _warn(message: str) -> None:
-    warnings.warn(EditionWarning(message), stacklevel=3)
+def _warn(kind: type[EditionWarning], message: str) -> None:
+    warnings.warn(kind(message), stacklevel=3)
 
 
 def _check_due_dates(config: CourseConfig, built: list[BuiltLesson]) -> None:
@@ -85,7 +101,7 @@ def _check_due_dates(config: CourseConfig, built: list[BuiltLesson]) -> None:
         if item.choice.due is None:
             continue
         if latest is not None and item.choice.due < latest.choice.due:
-            _warn(_("{lesson} is due on {date}, before {earlier}, which comes earlier in the course and is due on "
+            _warn(DueDateWarning, _("{lesson} is due on {date}, before {earlier}, which comes earlier in the course and is due on "
                     "{earlier_date}. Check the due dates in {config}.", lesson=item.lesson.filename,
                     date=format_date(item.choice.due.isoformat()), earlier=latest.lesson.filename,
                     earlier_date=format_date(latest.choice.due.isoformat()), config=config.source))
@@ -98,11 +114,11 @@ def _check_requires(config: CourseConfig, item: BuiltLesson, edition: dict[str, 
     for slug in item.lesson.requires:
         needed = edition.get(slug)
         if needed is None:
-            _warn(_("{lesson} builds on {slug}, which this course leaves out. Add {slug} to lessons: in {config}, "
+            _warn(PrerequisiteWarning, _("{lesson} builds on {slug}, which this course leaves out. Add {slug} to lessons: in {config}, "
                     "or tell your students where to catch up.", lesson=item.lesson.filename, slug=slug,
                     config=config.source))
         elif needed.number > item.lesson.number:
-            _warn(_("{lesson} builds on {slug}, which this course puts after it, as {later}. Move {slug} before "
+            _warn(PrerequisiteWarning, _("{lesson} builds on {slug}, which this course puts after it, as {later}. Move {slug} before "
                     "{this} in lessons: in {config}.", lesson=item.lesson.filename, slug=slug,
                     later=needed.filename, this=item.choice.slug, config=config.source))
 
@@ -114,8 +130,11 @@ def readme(config: CourseConfig, built: list[BuiltLesson]) -> str:
                   course_map=f"{MAP_START}\n{course_map}\n{MAP_END}", due=due)
 
 
-def write_collection(config: CourseConfig, built: list[BuiltLesson], folder: Path, execute: bool) -> None:
-    """Write the collection into an empty folder; execute the lessons so their outputs match the new course."""
+def write_collection(config: CourseConfig, built: list[BuiltLesson], folder: Path, execute: bool,
+                     steps: Steps = SILENT) -> None:
+    """Write the collection into an empty folder; execute the lessons so their outputs match the new course.
+
+    `steps` hears of each lesson as it is executed (or, when nothing is executed, as it is saved)."""
     shutil.copytree(PACKAGE_DIR, folder / "course", ignore=NOT_FOR_STUDENTS)
     for name in COPIED:
         source = ROOT_DIR / name
@@ -126,26 +145,40 @@ def write_collection(config: CourseConfig, built: list[BuiltLesson], folder: Pat
     (folder / "README.md").write_text(readme(config, built), encoding="utf-8")
     notebooks = folder / "notebooks"
     notebooks.mkdir()
-    save_lessons(built, notebooks)
+    save_lessons(built, notebooks, SILENT if execute else steps)
     if execute:  # after the first save: the course-map cell reads the other lessons from disk
-        run_lessons(built, folder)
+        run_lessons(built, folder, steps)
         save_lessons(built, notebooks)
 
 
-def save_lessons(built: list[BuiltLesson], notebooks: Path) -> None:
-    for item in built:
+def save_lessons(built: list[BuiltLesson], notebooks: Path, steps: Steps = SILENT) -> None:
+    for item in each(built, steps):
         nbformat.write(item.nb, notebooks / item.lesson.filename)
 
 
-def run_lessons(built: list[BuiltLesson], folder: Path) -> None:
+def kernel_config(sockets: Path):
+    """Kernels that talk to the build over Unix sockets in a private folder instead of TCP on localhost.
+
+    Nothing then listens on the network, and the kernel has no cause for its warning that TCP traffic is
+    unencrypted ("[IPKernelApp] WARNING | Kernel is running over TCP without encryption"), which every
+    lesson used to print into the build's output. Windows has no such sockets, so it keeps TCP."""
+    from traitlets.config import Config
+
+    if os.name == "nt":
+        return Config()
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
+
+
+def run_lessons(built: list[BuiltLesson], folder: Path, steps: Steps = SILENT) -> None:
     """Execute each lesson from folder/notebooks against the copied package and data (not the repository's)."""
     from nbclient import NotebookClient
 
     env = {name: value for name, value in os.environ.items() if not name.startswith("ONE_VOICE_")}
     env["PYTHONPATH"] = os.pathsep.join([str(folder), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # no debugger notice about frozen modules in the build's output
     with tempfile.TemporaryDirectory() as scratch:
         env["ONE_VOICE_PROGRESS"] = str(Path(scratch) / "progress.json")
-        for item in built:
-            client = NotebookClient(item.nb, timeout=600, kernel_name="python3",
+        for item in each(built, steps):
+            client = NotebookClient(item.nb, timeout=600, kernel_name="python3", config=kernel_config(Path(scratch)),
                                     resources={"metadata": {"path": str(folder / "notebooks")}})
             client.execute(env=env)

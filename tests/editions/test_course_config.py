@@ -44,6 +44,8 @@ BAD = {
     "symlink out": ("extra_lessons: [link.ipynb]", "extra_lessons[0]", "link.ipynb", "inside it"),
     "bad yaml": ("lessons: [start-here\ntitle: x\n", "line ", "-", "YAML mapping"),
     "switch type": ("exercises: maybe", "exercises", "maybe", "on, off"),
+    "strict type": ("strict: always", "strict", "always", "on, off"),
+    "left-out references value": ("left_out_references: hide", "left_out_references", "hide", "warn, quiet"),
     "list type": ("lessons: start-here", "lessons", "start-here", "balance-of-forces"),
     "text type": ("title: 42", "title", "42", "non-empty text"),
     "unknown key": ("titel: My course", "titel", "My course", "title, introduction, lessons"),
@@ -99,7 +101,7 @@ def test_the_schema_is_shipped_and_describes_every_key_the_loader_reads():
     schema = json.loads((validation.SCHEMAS / "course.schema.json").read_text(encoding="utf-8"))
     validation.validator("course")  # raises if the schema itself is invalid
     assert list(schema["properties"]) == ["title", "introduction", "lessons", "extra_lessons", "exercises",
-                                          "selfchecks", "due_dates"]
+                                          "selfchecks", "strict", "left_out_references", "due_dates"]
     assert list(schema["$defs"]["lesson"]["properties"]) == ["slug", "exercises", "selfchecks", "points", "due"]
     from course.editions.config import KINDS
 

@@ -221,3 +221,31 @@ def test_written_answers_wait_for_manual_grading_unless_blank(graded):
                     else:
                         assert grade.auto_score is None and grade.needs_manual_grade, (slug, student, grade_id)
                         assert grade.score == 0  # until the instructor grades it
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lms", "id_column", "first_columns"), [
+    ("canvas", "SIS Login ID", ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]),
+    ("moodle", "Username", ["First name", "Last name", "Username", "ID number", "Email address"]),
+])
+def test_the_export_becomes_an_lms_gradebook_with_the_same_scores(graded, tmp_path: Path, lms, id_column,
+                                                                  first_columns):
+    """nbgrader's own grades.csv from the round trip, through `one-voice grades`, into one row per student."""
+    from course.cli.main import main
+
+    course, assignments, scores, snapshot = graded
+    target = tmp_path / f"{lms}.csv"
+    assert main(["grades", "--from", str(course / "grades.csv"), "--to", str(target), "--lms", lms]) == 0
+    with open(target, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+        handle.seek(0)
+        header = next(csv.reader(handle))
+    assert header == first_columns + assignments
+    assert sorted(row[id_column] for row in rows) == sorted(STUDENTS)
+    for row in rows:
+        student = row[id_column]
+        for slug in assignments:
+            assert float(row[slug]) == float(scores[(slug, student)]["score"]), (lms, student, slug)
+        if student == "correct":  # the autograded points, from the lessons themselves, reach the LMS
+            assert [float(row[slug]) for slug in assignments] == [expected_points(snapshot, s)[0] for s in assignments]
+            assert sum(float(row[slug]) for slug in assignments) > 0
