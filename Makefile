@@ -12,7 +12,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab test bench clean validate notebooks messages
+.PHONY: lab test lint bench clean validate notebooks messages
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.x")'
@@ -35,8 +35,13 @@ $(LAB_SETTINGS): binder/overrides.json | $(BIN)/python
 lab: $(STAMP_RUN) $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --ServerApp.default_url=/lab/tree/notebooks/00-start-here.ipynb $(LAB_ARGS)
 
-test: $(STAMP_TEST) $(LAB_SETTINGS)
+test: $(STAMP_TEST) $(LAB_SETTINGS) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint and format check (ruff, configured in pyproject.toml); `$(BIN)/ruff format .` fixes the format.
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 validate: $(STAMP_RUN)
 	$(BIN)/one-voice validate

@@ -81,10 +81,15 @@ def _meeting(hub: hubkit.Hub, student: hubkit.Student, slugs: list[str]) -> dict
                 kernels.append(_new_kernel(hub, before))
                 errors = student.run_all(sessions[-1], notebook)
                 time.sleep(0.5)
-                steps.append({"lesson": slug, "errors": errors,
-                              "server_mb": _mb(server.memory_info().rss),
-                              "kernels_mb": [_mb(tree_memory(k.pid)) for k in kernels],
-                              "total_mb": _mb(tree_memory(server.pid))})
+                steps.append(
+                    {
+                        "lesson": slug,
+                        "errors": errors,
+                        "server_mb": _mb(server.memory_info().rss),
+                        "kernels_mb": [_mb(tree_memory(k.pid)) for k in kernels],
+                        "total_mb": _mb(tree_memory(server.pid)),
+                    }
+                )
             open_uss = _mb(tree_memory(server.pid, "uss"))
         finally:
             for session in sessions:
@@ -93,9 +98,17 @@ def _meeting(hub: hubkit.Hub, student: hubkit.Student, slugs: list[str]) -> dict
     while time.monotonic() < deadline and any(hubkit._alive(k) for k in kernels):
         time.sleep(0.5)
     left = hub.processes()["kernels"]
-    return {"lessons": list(slugs), "steps": steps, "peak_mb": _mb(watch.peak_total), "open_uss_mb": open_uss,
-            "after_closing": {"kernels_running": len(left), "server_mb": _mb(server.memory_info().rss),
-                              "server_and_kernels_mb": _mb(tree_memory(server.pid))}}
+    return {
+        "lessons": list(slugs),
+        "steps": steps,
+        "peak_mb": _mb(watch.peak_total),
+        "open_uss_mb": open_uss,
+        "after_closing": {
+            "kernels_running": len(left),
+            "server_mb": _mb(server.memory_info().rss),
+            "server_and_kernels_mb": _mb(tree_memory(server.pid)),
+        },
+    }
 
 
 def measure_classroom_hub(server_env: Path | None = None) -> dict:
@@ -136,10 +149,13 @@ def measure_classroom_hub(server_env: Path | None = None) -> dict:
                         watch.add(kernel.pid)
                         errors = student.run_all(session, notebook)
                     peak = max(watch.peak_total, tree_memory(kernel.pid))
-                    per_lesson[slug] = {"seconds": round(time.perf_counter() - t0, 1),
-                                        "kernel_mb": _mb(tree_memory(kernel.pid)),
-                                        "kernel_uss_mb": _mb(tree_memory(kernel.pid, "uss")),
-                                        "kernel_peak_mb": _mb(peak), "errors": errors}
+                    per_lesson[slug] = {
+                        "seconds": round(time.perf_counter() - t0, 1),
+                        "kernel_mb": _mb(tree_memory(kernel.pid)),
+                        "kernel_uss_mb": _mb(tree_memory(kernel.pid, "uss")),
+                        "kernel_peak_mb": _mb(peak),
+                        "errors": errors,
+                    }
                     time.sleep(0.5)
                     server = _server(hub)
                     per_lesson[slug]["server_mb"] = _mb(server.memory_info().rss)
@@ -179,8 +195,8 @@ def measure_classroom_hub(server_env: Path | None = None) -> dict:
         "first_pull_s": round(pull_s, 1),
         "total_s": round(time.perf_counter() - started, 1),
         "note": "RSS in MB (2**20 bytes), one student. meeting_peak_mb: server + three kernels, the lessons of one "
-                "meeting opened in turn and kept open; students_per_gb: server + the heaviest single lesson's kernel; "
-                "hub and proxy are shared by the class",
+        "meeting opened in turn and kept open; students_per_gb: server + the heaviest single lesson's kernel; "
+        "hub and proxy are shared by the class",
     }
 
 

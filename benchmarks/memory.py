@@ -51,7 +51,7 @@ class KernelWatch:
             tick += 1
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "KernelWatch":
+    def __enter__(self) -> KernelWatch:
         self._thread.start()
         return self
 

@@ -40,10 +40,13 @@ class Lesson:
         return f"{self.slug}.ipynb"
 
     @classmethod
-    def from_metadata(cls, meta: dict, **override) -> "Lesson":
+    def from_metadata(cls, meta: dict, **override) -> Lesson:
         """The lesson described by a notebook's `metadata.one_voice` (with `override` for a new slug or number)."""
-        fields = {name: meta[name] for name in ("slug", "number", "title", "question", "minutes", "difficulty")
-                  if name in meta}
+        fields = {
+            name: meta[name]
+            for name in ("slug", "number", "title", "question", "minutes", "difficulty")
+            if name in meta
+        }
         fields["requires"] = tuple(short_slug(str(slug)) for slug in meta.get("requires", ()))
         return cls(**{**fields, **override})
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from functools import lru_cache
+from functools import cache
 
 from course import settings
 
@@ -20,7 +20,7 @@ LOCALE_DIR = settings.PACKAGE_DIR / "locales"
 BABEL_LOCALES = {"en": "en_GB", "zh_Hans": "zh_Hans_CN"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> gettext.NullTranslations:
     """The compiled catalogue for `language`; English (the source) needs none."""
     po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -72,7 +72,8 @@ def format_date(date: str, precision: str | None = None) -> str:
     """An ISO date ('1957-11-09', '1957-11', '1957') in prose for the current language, keeping its precision."""
     import datetime as dt
 
-    from babel.dates import format_date as babel_date, format_skeleton
+    from babel.dates import format_date as babel_date
+    from babel.dates import format_skeleton
 
     parts = date.split("-")
     if precision == "year" or len(parts) == 1:

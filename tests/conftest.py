@@ -15,9 +15,13 @@ PAPER_FILE = "tian-2014-one-voice.zh.txt"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--paper", default=None, metavar="DIR",
-                     help="folder holding Tian's paper (tian-2014-one-voice.zh.txt) for the checks that our "
-                          "text does not copy it; default: $ONE_VOICE_PAPER")
+    parser.addoption(
+        "--paper",
+        default=None,
+        metavar="DIR",
+        help="folder holding Tian's paper (tian-2014-one-voice.zh.txt) for the checks that our "
+        "text does not copy it; default: $ONE_VOICE_PAPER",
+    )
 
 
 @pytest.fixture
@@ -33,8 +37,10 @@ def paper_text(pytestconfig) -> str:
     """The paper's full Chinese text. It is not ours to redistribute, so it is not in the repository:
     the checks that compare our text with it run where a copy is named."""
     folder = pytestconfig.getoption("--paper") or os.environ.get("ONE_VOICE_PAPER")
-    how = ("name the folder holding tian-2014-one-voice.zh.txt: make test PYTEST_ARGS='--paper ../shared/paper' "
-           "or ONE_VOICE_PAPER=../shared/paper make test (.ci/run does this when ../shared/paper exists)")
+    how = (
+        "name the folder holding tian-2014-one-voice.zh.txt: make test PYTEST_ARGS='--paper ../shared/paper' "
+        "or ONE_VOICE_PAPER=../shared/paper make test (.ci/run does this when ../shared/paper exists)"
+    )
     if not folder:
         pytest.skip(f"Tian's paper is not named; {how}")
     path = Path(folder) / PAPER_FILE if Path(folder).is_dir() else Path(folder)

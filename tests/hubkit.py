@@ -35,9 +35,8 @@ import psutil
 import requests
 import websocket
 
-from tests.helpers import free_port, root_flag
+from tests.helpers import REPO, free_port, root_flag
 
-from tests.helpers import REPO
 VENV_BIN = Path(sys.executable).parent
 LAB_OVERRIDES = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
 REMOTE_NAME = "one-voice-1958.git"  # the clone folder on the hub is "one-voice-1958"
@@ -57,15 +56,25 @@ def bare_remote(folder: Path) -> Path:
     """A bare clone of this repository (its committed history, as CI's clean clone has it): the course's remote."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / REMOTE_NAME
-    subprocess.run(["git", "clone", "--bare", "--quiet", str(REPO), str(target)], check=True,
-                   capture_output=True, text=True, timeout=120)
+    subprocess.run(
+        ["git", "clone", "--bare", "--quiet", str(REPO), str(target)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return target
 
 
 def printed_lti_links(hub_url: str, repo_url: str, lesson: str) -> tuple[str, str]:
     """(launch URL, custom parameter) exactly as `one-voice links --hub ... --lti` prints them."""
-    out = subprocess.run([str(VENV_BIN / "one-voice"), "links", "--hub", hub_url, "--repo", repo_url, "--lesson", lesson,
-                          "--lti"], check=True, capture_output=True, text=True, timeout=60).stdout
+    out = subprocess.run(
+        [str(VENV_BIN / "one-voice"), "links", "--hub", hub_url, "--repo", repo_url, "--lesson", lesson, "--lti"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     launch = [line.strip() for line in out.splitlines() if line.strip().startswith(f"{hub_url}/hub/lti/launch?")]
     custom = [line.strip() for line in out.splitlines() if line.strip().startswith("next=/hub/user-redirect/git-pull?")]
     if len(launch) != 1 or len(custom) != 1:
@@ -75,8 +84,13 @@ def printed_lti_links(hub_url: str, repo_url: str, lesson: str) -> tuple[str, st
 
 def printed_hub_link(hub_url: str, repo_url: str, lesson: str) -> str:
     """The nbgitpuller link exactly as `one-voice links --hub ... --repo ... --lesson ...` prints it."""
-    out = subprocess.run([str(VENV_BIN / "one-voice"), "links", "--hub", hub_url, "--repo", repo_url, "--lesson", lesson],
-                         check=True, capture_output=True, text=True, timeout=60).stdout
+    out = subprocess.run(
+        [str(VENV_BIN / "one-voice"), "links", "--hub", hub_url, "--repo", repo_url, "--lesson", lesson],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     found = [line.strip() for line in out.splitlines() if line.strip().startswith(f"{hub_url}/hub/")]
     if len(found) != 1:
         raise HubError(f"`one-voice links` printed no single hub link:\n{out}")
@@ -86,6 +100,7 @@ def printed_hub_link(hub_url: str, repo_url: str, lesson: str) -> str:
 @dataclass(frozen=True)
 class LTI:
     """An LMS's LTI 1.1 consumer key and shared secret (LTI11Authenticator.consumers)."""
+
     key: str
     secret: str
 
@@ -93,49 +108,61 @@ class LTI:
 def _auth_config(users: list[str], lti: LTI | None) -> list[str]:
     q = json.dumps
     if lti is None:
-        return ["c.JupyterHub.authenticator_class = 'jupyterhub.authenticators.shared.SharedPasswordAuthenticator'",
-                "c.SharedPasswordAuthenticator.user_password = os.environ['ONE_VOICE_HUB_PASSWORD']",
-                f"c.Authenticator.allowed_users = set({q(users)})"]
+        return [
+            "c.JupyterHub.authenticator_class = 'jupyterhub.authenticators.shared.SharedPasswordAuthenticator'",
+            "c.SharedPasswordAuthenticator.user_password = os.environ['ONE_VOICE_HUB_PASSWORD']",
+            f"c.Authenticator.allowed_users = set({q(users)})",
+        ]
     # As in docs/deploying-on-a-hub.md: the LMS's user_id is the hub username.
-    return ["c.JupyterHub.authenticator_class = 'ltiauthenticator.lti11.auth.LTI11Authenticator'",
-            f"c.LTI11Authenticator.consumers = {{{q(lti.key)}: os.environ['ONE_VOICE_LTI_SECRET']}}",
-            "c.LTI11Authenticator.username_key = 'user_id'",
-            f"c.Authenticator.allowed_users = set({q(users)})"]
+    return [
+        "c.JupyterHub.authenticator_class = 'ltiauthenticator.lti11.auth.LTI11Authenticator'",
+        f"c.LTI11Authenticator.consumers = {{{q(lti.key)}: os.environ['ONE_VOICE_LTI_SECRET']}}",
+        "c.LTI11Authenticator.username_key = 'user_id'",
+        f"c.Authenticator.allowed_users = set({q(users)})",
+    ]
 
 
-def _config(state: Path, users: list[str], ports: dict[str, int], proxy: str, server_bin: Path = VENV_BIN,
-            lti: LTI | None = None) -> str:
+def _config(
+    state: Path,
+    users: list[str],
+    ports: dict[str, int],
+    proxy: str,
+    server_bin: Path = VENV_BIN,
+    lti: LTI | None = None,
+) -> str:
     q = json.dumps
-    return "\n".join([
-        "c = get_config()  # noqa: F821",
-        "import os",
-        f"c.JupyterHub.ip = '127.0.0.1'",
-        f"c.JupyterHub.port = {ports['public']}",
-        f"c.JupyterHub.hub_ip = '127.0.0.1'",
-        f"c.JupyterHub.hub_port = {ports['hub']}",
-        f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{ports['proxy_api']}'",
-        f"c.ConfigurableHTTPProxy.command = [{q(proxy)}]",
-        f"c.ConfigurableHTTPProxy.pid_file = {q(str(state / 'proxy.pid'))}",
-        # CONFIGPROXY_AUTH_TOKEN and JPY_COOKIE_SECRET come from the environment.
-        f"c.JupyterHub.db_url = {q('sqlite:///' + str(state / 'jupyterhub.sqlite'))}",
-        f"c.JupyterHub.pid_file = {q(str(state / 'jupyterhub.pid'))}",
-        "c.JupyterHub.cleanup_servers = True",
-        "c.JupyterHub.cleanup_proxy = True",
-        *_auth_config(users, lti),
-        "c.JupyterHub.spawner_class = 'jupyterhub.spawner.SimpleLocalProcessSpawner'",
-        f"c.SimpleLocalProcessSpawner.home_dir_template = {q(str(state / 'home' / '{username}'))}",
-        f"c.Spawner.cmd = [{q(str(server_bin / 'jupyterhub-singleuser'))}]",
-        # The server's environment first on PATH (a container's PATH), and none of the test venv's variables.
-        f"c.Spawner.environment = {{'PATH': {q(str(server_bin) + os.pathsep)} + os.environ.get('PATH', '')}}",
-        "c.Spawner.env_keep = ['PATH', 'LANG', 'LC_ALL']",
-        f"c.Spawner.args = {q(root_flag())}",
-        "c.Spawner.ip = '127.0.0.1'",
-        "c.Spawner.default_url = '/lab'",
-        "c.Spawner.disable_user_config = True",
-        "c.Spawner.start_timeout = 180",
-        "c.Spawner.http_timeout = 180",
-        "",
-    ])
+    return "\n".join(
+        [
+            "c = get_config()  # noqa: F821",
+            "import os",
+            "c.JupyterHub.ip = '127.0.0.1'",
+            f"c.JupyterHub.port = {ports['public']}",
+            "c.JupyterHub.hub_ip = '127.0.0.1'",
+            f"c.JupyterHub.hub_port = {ports['hub']}",
+            f"c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:{ports['proxy_api']}'",
+            f"c.ConfigurableHTTPProxy.command = [{q(proxy)}]",
+            f"c.ConfigurableHTTPProxy.pid_file = {q(str(state / 'proxy.pid'))}",
+            # CONFIGPROXY_AUTH_TOKEN and JPY_COOKIE_SECRET come from the environment.
+            f"c.JupyterHub.db_url = {q('sqlite:///' + str(state / 'jupyterhub.sqlite'))}",
+            f"c.JupyterHub.pid_file = {q(str(state / 'jupyterhub.pid'))}",
+            "c.JupyterHub.cleanup_servers = True",
+            "c.JupyterHub.cleanup_proxy = True",
+            *_auth_config(users, lti),
+            "c.JupyterHub.spawner_class = 'jupyterhub.spawner.SimpleLocalProcessSpawner'",
+            f"c.SimpleLocalProcessSpawner.home_dir_template = {q(str(state / 'home' / '{username}'))}",
+            f"c.Spawner.cmd = [{q(str(server_bin / 'jupyterhub-singleuser'))}]",
+            # The server's environment first on PATH (a container's PATH), and none of the test venv's variables.
+            f"c.Spawner.environment = {{'PATH': {q(str(server_bin) + os.pathsep)} + os.environ.get('PATH', '')}}",
+            "c.Spawner.env_keep = ['PATH', 'LANG', 'LC_ALL']",
+            f"c.Spawner.args = {q(root_flag())}",
+            "c.Spawner.ip = '127.0.0.1'",
+            "c.Spawner.default_url = '/lab'",
+            "c.Spawner.disable_user_config = True",
+            "c.Spawner.start_timeout = 180",
+            "c.Spawner.http_timeout = 180",
+            "",
+        ]
+    )
 
 
 @dataclass
@@ -150,7 +177,7 @@ class Hub:
     def home(self, user: str) -> Path:
         return self.state / "home" / user
 
-    def student(self, name: str) -> "Student":
+    def student(self, name: str) -> Student:
         return Student(self, name)
 
     def log_tail(self, chars: int = 6000) -> str:
@@ -208,8 +235,9 @@ def _alive(process: psutil.Process) -> bool:
 
 
 @contextmanager
-def running_hub(state: Path, users: list[str], timeout: float = 90, server_env: Path | None = None,
-                lti: bool = False) -> Iterator[Hub]:
+def running_hub(
+    state: Path, users: list[str], timeout: float = 90, server_env: Path | None = None, lti: bool = False
+) -> Iterator[Hub]:
     """Start JupyterHub from this venv on free 127.0.0.1 ports; always shut it down.
 
     server_env: the environment (a prefix with bin/) the single-user servers run from; default this venv.
@@ -228,15 +256,32 @@ def running_hub(state: Path, users: list[str], timeout: float = 90, server_env: 
     server_bin = Path(server_env) / "bin" if server_env else VENV_BIN
     config.write_text(_config(state, users, ports, proxy, server_bin, consumer), encoding="utf-8")
     password = secrets.token_urlsafe(12)
-    env = {**os.environ, "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(32), "JPY_COOKIE_SECRET": secrets.token_hex(32),
-           "ONE_VOICE_HUB_PASSWORD": password, "ONE_VOICE_LTI_SECRET": consumer.secret if consumer else ""}
+    env = {
+        **os.environ,
+        "CONFIGPROXY_AUTH_TOKEN": secrets.token_hex(32),
+        "JPY_COOKIE_SECRET": secrets.token_hex(32),
+        "ONE_VOICE_HUB_PASSWORD": password,
+        "ONE_VOICE_LTI_SECRET": consumer.secret if consumer else "",
+    }
     env.pop("ONE_VOICE_PROGRESS", None)
     log_path = state / "jupyterhub.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen([str(VENV_BIN / "jupyterhub"), "-f", str(config)], cwd=state, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    hub = Hub(url=f"http://127.0.0.1:{ports['public']}", state=state, process=process, password=password,
-              log_path=log_path, lti=consumer)
+        process = subprocess.Popen(
+            [str(VENV_BIN / "jupyterhub"), "-f", str(config)],
+            cwd=state,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    hub = Hub(
+        url=f"http://127.0.0.1:{ports['public']}",
+        state=state,
+        process=process,
+        password=password,
+        log_path=log_path,
+        lti=consumer,
+    )
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -276,8 +321,11 @@ class Student:
         match = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
         if not match:
             raise HubError(f"no _xsrf field on the login page ({form.status_code})")
-        page = self.session.post(f"{self.hub.url}/hub/login", timeout=HTTP_TIMEOUT, data={
-            "username": self.name, "password": self.hub.password, "_xsrf": html.unescape(match.group(1))})
+        page = self.session.post(
+            f"{self.hub.url}/hub/login",
+            timeout=HTTP_TIMEOUT,
+            data={"username": self.name, "password": self.hub.password, "_xsrf": html.unescape(match.group(1))},
+        )
         if page.status_code != 200 or "/hub/login" in page.url:
             raise HubError(f"{self.name} could not log in ({page.status_code} at {page.url})")
         return self.wait_for_server(page, timeout)
@@ -293,16 +341,27 @@ class Student:
 
         if self.hub.lti is None:
             raise HubError("this hub was not started with lti=True")
-        form = {"lti_message_type": "basic-lti-launch-request", "lti_version": "LTI-1p0",
-                "resource_link_id": "one-voice-1958-lesson", "resource_link_title": "One Voice, 1958",
-                "context_id": "history-101", "roles": "Learner", "user_id": self.name,
-                "lis_person_name_full": f"Student {self.name}"}
+        form = {
+            "lti_message_type": "basic-lti-launch-request",
+            "lti_version": "LTI-1p0",
+            "resource_link_id": "one-voice-1958-lesson",
+            "resource_link_title": "One Voice, 1958",
+            "context_id": "history-101",
+            "roles": "Learner",
+            "user_id": self.name,
+            "lis_person_name_full": f"Student {self.name}",
+        }
         if custom_next is not None:
             form["custom_next"] = custom_next
-        client = Client(self.hub.lti.key, client_secret=self.hub.lti.secret, signature_method=SIGNATURE_HMAC_SHA1,
-                        signature_type=SIGNATURE_TYPE_BODY)
-        uri, headers, body = client.sign(launch_url, http_method="POST", body=form,
-                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        client = Client(
+            self.hub.lti.key,
+            client_secret=self.hub.lti.secret,
+            signature_method=SIGNATURE_HMAC_SHA1,
+            signature_type=SIGNATURE_TYPE_BODY,
+        )
+        uri, headers, body = client.sign(
+            launch_url, http_method="POST", body=form, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
         page = self.session.post(uri, data=body, headers=headers, timeout=HTTP_TIMEOUT)
         if page.status_code >= 400:
             raise HubError(f"LTI launch refused ({page.status_code} at {page.url}): {page.text[:300]}")
@@ -357,20 +416,28 @@ class Student:
 
     # -- the single-user server's REST API -------------------------------------------------------
     def _xsrf(self) -> str:
-        token = self.session.cookies.get("_xsrf", path=self.prefix.rstrip("/")) or \
-            self.session.cookies.get("_xsrf", path=self.prefix)
+        token = self.session.cookies.get("_xsrf", path=self.prefix.rstrip("/")) or self.session.cookies.get(
+            "_xsrf", path=self.prefix
+        )
         if not token:
             self.session.get(f"{self.hub.url}{self.prefix}lab", timeout=HTTP_TIMEOUT)
-            token = self.session.cookies.get("_xsrf", path=self.prefix.rstrip("/")) or \
-                self.session.cookies.get("_xsrf", path=self.prefix)
+            token = self.session.cookies.get("_xsrf", path=self.prefix.rstrip("/")) or self.session.cookies.get(
+                "_xsrf", path=self.prefix
+            )
         if not token:
             raise HubError(f"no _xsrf cookie for {self.prefix}: {[(c.name, c.path) for c in self.session.cookies]}")
         return token
 
     def api(self, method: str, path: str, **kwargs) -> requests.Response:
         headers = {"X-XSRFToken": self._xsrf()} if method.upper() not in ("GET", "HEAD") else {}
-        return self.session.request(method, f"{self.hub.url}{self.prefix}{path}", headers=headers,
-                                    timeout=HTTP_TIMEOUT, allow_redirects=False, **kwargs)
+        return self.session.request(
+            method,
+            f"{self.hub.url}{self.prefix}{path}",
+            headers=headers,
+            timeout=HTTP_TIMEOUT,
+            allow_redirects=False,
+            **kwargs,
+        )
 
     def contents(self, path: str) -> requests.Response:
         return self.api("GET", f"api/contents/{path}")
@@ -387,7 +454,9 @@ class Student:
             time.sleep(0.5)
 
     def save_notebook(self, path: str, notebook: dict) -> dict:
-        response = self.api("PUT", f"api/contents/{path}", json={"type": "notebook", "format": "json", "content": notebook})
+        response = self.api(
+            "PUT", f"api/contents/{path}", json={"type": "notebook", "format": "json", "content": notebook}
+        )
         if response.status_code not in (200, 201):
             raise HubError(f"saving {path} failed: {response.status_code} {response.text[:500]}")
         return response.json()
@@ -395,8 +464,11 @@ class Student:
     # -- kernels ---------------------------------------------------------------------------------
     def open_notebook(self, path: str) -> dict:
         """What JupyterLab does when a notebook opens: a session with a python3 kernel (cwd = the notebook's folder)."""
-        response = self.api("POST", "api/sessions", json={"path": path, "name": Path(path).name, "type": "notebook",
-                                                           "kernel": {"name": "python3"}})
+        response = self.api(
+            "POST",
+            "api/sessions",
+            json={"path": path, "name": Path(path).name, "type": "notebook", "kernel": {"name": "python3"}},
+        )
         if response.status_code not in (200, 201):
             raise HubError(f"opening {path} failed: {response.status_code} {response.text[:500]}")
         return response.json()
@@ -412,20 +484,26 @@ class Student:
     def close_notebook(self, session: dict) -> None:
         self.api("DELETE", f"api/sessions/{session['id']}")
 
-    def run_all(self, session: dict, notebook: dict, cell_timeout: float = 180, stdout: list[str] | None = None
-                ) -> list[dict]:
+    def run_all(
+        self, session: dict, notebook: dict, cell_timeout: float = 180, stdout: list[str] | None = None
+    ) -> list[dict]:
         """Run every code cell in the session's kernel over its websocket, as "Run All" does.
 
         Returns the errors (`error` messages and failed replies), one dict per failing cell; the cells'
         printed text is appended to `stdout` if a list is given.
         """
-        cookie = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies
-                           if self.prefix.startswith(c.path.rstrip("/") + "/") or c.path == "/")
+        cookie = "; ".join(
+            f"{c.name}={c.value}"
+            for c in self.session.cookies
+            if self.prefix.startswith(c.path.rstrip("/") + "/") or c.path == "/"
+        )
         host = urlsplit(self.hub.url).netloc
         client_session = uuid.uuid4().hex
         ws = websocket.create_connection(
             f"ws://{host}{self.prefix}api/kernels/{session['kernel']['id']}/channels?session_id={client_session}",
-            header=[f"Cookie: {cookie}", f"X-XSRFToken: {self._xsrf()}"], timeout=cell_timeout)
+            header=[f"Cookie: {cookie}", f"X-XSRFToken: {self._xsrf()}"],
+            timeout=cell_timeout,
+        )
         errors = []
         try:
             for index, cell in enumerate(notebook["cells"]):
@@ -433,13 +511,32 @@ class Student:
                     continue
                 source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
                 msg_id = uuid.uuid4().hex
-                ws.send(json.dumps({
-                    "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": self.name,
-                               "session": client_session, "version": "5.3",
-                               "date": dt.datetime.now(dt.timezone.utc).isoformat()},
-                    "parent_header": {}, "metadata": {}, "buffers": [], "channel": "shell",
-                    "content": {"code": source, "silent": False, "store_history": True, "user_expressions": {},
-                                "allow_stdin": False, "stop_on_error": True}}))
+                ws.send(
+                    json.dumps(
+                        {
+                            "header": {
+                                "msg_id": msg_id,
+                                "msg_type": "execute_request",
+                                "username": self.name,
+                                "session": client_session,
+                                "version": "5.3",
+                                "date": dt.datetime.now(dt.timezone.utc).isoformat(),
+                            },
+                            "parent_header": {},
+                            "metadata": {},
+                            "buffers": [],
+                            "channel": "shell",
+                            "content": {
+                                "code": source,
+                                "silent": False,
+                                "store_history": True,
+                                "user_expressions": {},
+                                "allow_stdin": False,
+                                "stop_on_error": True,
+                            },
+                        }
+                    )
+                )
                 replied = idle = False
                 deadline = time.monotonic() + cell_timeout
                 while not (replied and idle):
@@ -452,12 +549,19 @@ class Student:
                     if kind == "stream" and stdout is not None and msg["content"].get("name") == "stdout":
                         stdout.append(msg["content"]["text"])
                     elif kind == "error":
-                        errors.append({"cell": index, "ename": msg["content"]["ename"], "evalue": msg["content"]["evalue"]})
+                        errors.append(
+                            {"cell": index, "ename": msg["content"]["ename"], "evalue": msg["content"]["evalue"]}
+                        )
                     elif kind == "execute_reply":
                         replied = True
                         if msg["content"]["status"] != "ok" and not any(e["cell"] == index for e in errors):
-                            errors.append({"cell": index, "ename": msg["content"].get("ename", "?"),
-                                           "evalue": msg["content"].get("evalue", msg["content"]["status"])})
+                            errors.append(
+                                {
+                                    "cell": index,
+                                    "ename": msg["content"].get("ename", "?"),
+                                    "evalue": msg["content"].get("evalue", msg["content"]["status"]),
+                                }
+                            )
                     elif kind == "status" and msg["content"]["execution_state"] == "idle":
                         idle = True
         finally:

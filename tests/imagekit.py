@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.helpers import REPO
+
 FOLDER = "one-voice-1958"  # the clone folder nbgitpuller makes in the student's home
 HARNESS = ["pytest", "nbval"]  # not in the image; installed beside it to run the lessons under nbval
 PIP_TIMEOUT = 1200
@@ -52,15 +53,35 @@ class Image:
 
     def environ(self, home: Path | None = None) -> dict[str, str]:
         """The container's environment: the image's PATH first, HOME, nothing from the test's own venv."""
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "ONE_VOICE_PROGRESS", "ONE_VOICE_DATA",
-                            "ONE_VOICE_NOTEBOOKS", "JUPYTER_PATH", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR")}
-        env.update({"PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}", "HOME": str(home or self.home),
-                    "NB_PYTHON_PREFIX": str(self.env), "REPO_DIR": str(self.repo_dir)})
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k
+            not in (
+                "VIRTUAL_ENV",
+                "PYTHONPATH",
+                "PYTHONHOME",
+                "ONE_VOICE_PROGRESS",
+                "ONE_VOICE_DATA",
+                "ONE_VOICE_NOTEBOOKS",
+                "JUPYTER_PATH",
+                "JUPYTER_CONFIG_DIR",
+                "JUPYTER_DATA_DIR",
+            )
+        }
+        env.update(
+            {
+                "PATH": f"{self.bin}{os.pathsep}{os.environ.get('PATH', '')}",
+                "HOME": str(home or self.home),
+                "NB_PYTHON_PREFIX": str(self.env),
+                "REPO_DIR": str(self.repo_dir),
+            }
+        )
         return env
 
-    def run(self, args: list[str], cwd: Path, timeout: float = PIP_TIMEOUT, home: Path | None = None
-            ) -> subprocess.CompletedProcess:
+    def run(
+        self, args: list[str], cwd: Path, timeout: float = PIP_TIMEOUT, home: Path | None = None
+    ) -> subprocess.CompletedProcess:
         return subprocess.run(args, cwd=cwd, env=self.environ(home), capture_output=True, text=True, timeout=timeout)
 
 
@@ -109,12 +130,18 @@ def build(root: Path, layout: str = "srv", env: Path | None = None) -> Image:
     image = Image(root=root, layout=layout, env=env, repo_dir=repo_dir, home=home)
     if fresh:
         venv.EnvBuilder(with_pip=True).create(env)
-    _checked(image.run([str(image.bin / "python"), "-m", "pip", "install", "-q", "-r", "binder/requirements.txt"],
-                       cwd=repo_dir), "pip install -r binder/requirements.txt")
+    _checked(
+        image.run(
+            [str(image.bin / "python"), "-m", "pip", "install", "-q", "-r", "binder/requirements.txt"], cwd=repo_dir
+        ),
+        "pip install -r binder/requirements.txt",
+    )
     _checked(image.run(["bash", "binder/postBuild"], cwd=repo_dir, timeout=120), "binder/postBuild")
     if fresh:
-        _checked(image.run([str(image.bin / "python"), "-m", "pip", "install", "-q", *HARNESS], cwd=root),
-                 "pip install " + " ".join(HARNESS))
+        _checked(
+            image.run([str(image.bin / "python"), "-m", "pip", "install", "-q", *HARNESS], cwd=root),
+            "pip install " + " ".join(HARNESS),
+        )
     return image
 
 
@@ -136,13 +163,30 @@ def student_home(image: Image) -> Path:
     return copy_tracked(home / FOLDER)
 
 
-def run_lessons(image: Image, clone: Path, lessons: list[str] | None = None, timeout: float = 1500
-                ) -> subprocess.CompletedProcess:
+def run_lessons(
+    image: Image, clone: Path, lessons: list[str] | None = None, timeout: float = 1500
+) -> subprocess.CompletedProcess:
     """Strict nbval on the student's copy of the lessons, from the image's environment, HOME = the volume."""
     targets = [f"notebooks/{slug}.ipynb" for slug in lessons] if lessons else ["notebooks/"]
-    return image.run([str(image.bin / "python"), "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=",
-                      "--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg",
-                      "-q", *targets], cwd=clone, timeout=timeout)
+    return image.run(
+        [
+            str(image.bin / "python"),
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            "tests/sanitize.cfg",
+            "-q",
+            *targets,
+        ],
+        cwd=clone,
+        timeout=timeout,
+    )
 
 
 _SHARED: dict[str, Image] = {}
@@ -157,12 +201,23 @@ def shared_image(tmp_path_factory) -> Image:
 
 def reinstall(image: Image) -> None:
     """Point the environment's editable install back at this image's REPO_DIR (after another layout used it)."""
-    _checked(image.run([str(image.bin / "python"), "-m", "pip", "install", "-q", "--no-deps", "-e", "."],
-                       cwd=image.repo_dir), "pip install -e .")
+    _checked(
+        image.run(
+            [str(image.bin / "python"), "-m", "pip", "install", "-q", "--no-deps", "-e", "."], cwd=image.repo_dir
+        ),
+        "pip install -e .",
+    )
 
 
 def course_location(image: Image, cwd: Path, home: Path | None = None) -> subprocess.CompletedProcess:
     """Where `import course` resolves for a kernel started in cwd (a lesson's folder)."""
-    return image.run([str(image.bin / "python"), "-c", "import course, course.settings as p; "
-                      "print(course.__file__); print(p.data_dir())"], cwd=cwd, timeout=60, home=home)
-
+    return image.run(
+        [
+            str(image.bin / "python"),
+            "-c",
+            "import course, course.settings as p; print(course.__file__); print(p.data_dir())",
+        ],
+        cwd=cwd,
+        timeout=60,
+        home=home,
+    )

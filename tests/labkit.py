@@ -22,15 +22,23 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from tests.helpers import REPO, free_port, root_flag, wait_for_json
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1400, "height": 1000}
 OVERRIDES = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
 # Settings the harness adds on top of the collection's own overrides: never autosave a lesson.
@@ -90,22 +98,33 @@ def lab_server(root: Path = REPO, progress: Path | None = None, settings: dict |
     workspaces.mkdir()
     port, token = free_port(), os.urandom(16).hex()
     env = {**os.environ, "ONE_VOICE_PROGRESS": str(progress or scratch / "progress.json")}
-    command = [str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--ip=127.0.0.1",
-               f"--port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               "--ServerApp.open_browser=False", f"--LabApp.user_settings_dir={settings}",
-               f"--LabApp.workspaces_dir={workspaces}",
-               f"--FileCheckpoints.checkpoint_dir={scratch / 'checkpoints'}",  # absolute: not beside the lessons
-               *root_flag()]
+    command = [
+        str(Path(sys.executable).with_name("jupyter")),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.open_browser=False",
+        f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.workspaces_dir={workspaces}",
+        f"--FileCheckpoints.checkpoint_dir={scratch / 'checkpoints'}",  # absolute: not beside the lessons
+        *root_flag(),
+    ]
     log = scratch / "jupyter.log"
     with open(log, "wb") as sink:
-        server = subprocess.Popen(command, cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            command, cwd=root, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
+        )
     lab = Lab(url=f"http://127.0.0.1:{port}", token=token, root=Path(root), log=log)
     try:
         try:
             wait_for_json(f"{lab.url}/api/status?token={token}", timeout=SERVER_TIMEOUT)
         except TimeoutError:
-            raise RuntimeError(f"JupyterLab did not start; its log:\n{log.read_text(errors='replace')[-3000:]}")
+            raise RuntimeError(
+                f"JupyterLab did not start; its log:\n{log.read_text(errors='replace')[-3000:]}"
+            ) from None
         yield lab
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -152,8 +171,9 @@ def open_notebook(page, lab: Lab, path: str) -> None:
     page.goto(lab.tree_url(path))
     page.locator(f"{CURRENT} .jp-Notebook").wait_for(state="visible", timeout=90_000)
     accept_kernel_dialog(page, wait_ms=3_000)
-    page.locator(f"{CURRENT} .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(state="attached",
-                                                                                           timeout=90_000)
+    page.locator(f"{CURRENT} .jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(
+        state="attached", timeout=90_000
+    )
 
 
 def code_cell_count(lab: Lab, path: str) -> int:
@@ -175,7 +195,11 @@ def run_all(page, lab: Lab, path: str) -> int:
             const indicator = document.querySelector(`${current} .jp-Notebook-ExecutionIndicator`);
             return prompts.length === n && indicator && indicator.dataset.status === 'idle'
                 && prompts.every((p, i) => p.textContent.trim() === `[${i + 1}]:`);
-        }""", arg=[code_cells, CURRENT], timeout=RUN_ALL_TIMEOUT_MS, polling=250)
+        }""",
+        arg=[code_cells, CURRENT],
+        timeout=RUN_ALL_TIMEOUT_MS,
+        polling=250,
+    )
     return code_cells
 
 
@@ -194,14 +218,21 @@ def restart_and_run_all(page, lab: Lab, path: str) -> int:
             const indicator = document.querySelector(`${current} .jp-Notebook-ExecutionIndicator`);
             return prompts.length === n && indicator && indicator.dataset.status === 'idle'
                 && prompts.every((p, i) => p.textContent.trim() === `[${i + 1}]:`);
-        }""", arg=[code_cells, CURRENT], timeout=RUN_ALL_TIMEOUT_MS, polling=250)
+        }""",
+        arg=[code_cells, CURRENT],
+        timeout=RUN_ALL_TIMEOUT_MS,
+        polling=250,
+    )
     return code_cells
 
 
 def wait_idle(page, timeout_ms: int = UPDATE_TIMEOUT_MS) -> None:
     page.wait_for_function(
         "current => document.querySelector(`${current} .jp-Notebook-ExecutionIndicator`)?.dataset.status === 'idle'",
-        arg=CURRENT, timeout=timeout_ms, polling=50)
+        arg=CURRENT,
+        timeout=timeout_ms,
+        polling=50,
+    )
 
 
 def wait_for_texts(cell, selector: str, texts: list[str], timeout_ms: int = UPDATE_TIMEOUT_MS) -> None:
@@ -210,7 +241,11 @@ def wait_for_texts(cell, selector: str, texts: list[str], timeout_ms: int = UPDA
         """([root, selector, texts]) => {
             const seen = new Set([...root.querySelectorAll(selector)].map(e => e.textContent.trim()));
             return texts.every(t => seen.has(t));
-        }""", arg=[cell.element_handle(), selector, texts], timeout=timeout_ms, polling=50)
+        }""",
+        arg=[cell.element_handle(), selector, texts],
+        timeout=timeout_ms,
+        polling=50,
+    )
 
 
 @contextlib.contextmanager
@@ -243,9 +278,12 @@ def timed_keypress(page, cell, selector: str, texts: list[str]):
                     observer.observe(root, {subtree: true, childList: true, characterData: true, attributes: true});
                 }, {capture: true, once: true});
             });
-        }""", [cell.element_handle(), selector, texts])
+        }""",
+        [cell.element_handle(), selector, texts],
+    )
     holder = type("Timing", (), {"result": None})()
     yield holder
     holder.result = page.evaluate(
         "Promise.race([window.__ovTiming, new Promise((_, no) => "
-        f"setTimeout(() => no(new Error('no update within {UPDATE_TIMEOUT_MS} ms')), {UPDATE_TIMEOUT_MS}))])")
+        f"setTimeout(() => no(new Error('no update within {UPDATE_TIMEOUT_MS} ms')), {UPDATE_TIMEOUT_MS}))])"
+    )

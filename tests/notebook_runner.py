@@ -42,9 +42,19 @@ CELL_TIMEOUT = 180  # seconds per cell
 RUN_TIMEOUT = 420  # seconds per notebook, client start to finish
 
 # What nbval never compares (plugin.py `skip_compare`), plus images (compared only with nbdime).
-SKIPPED_KEYS = {"metadata", "traceback", "prompt_number", "output_type", "name", "execution_count",
-                "application/vnd.jupyter.widget-view+json", "application/vnd.jupyter.widget-state+json",
-                "image/png", "image/jpeg", "image/svg+xml"}
+SKIPPED_KEYS = {
+    "metadata",
+    "traceback",
+    "prompt_number",
+    "output_type",
+    "name",
+    "execution_count",
+    "application/vnd.jupyter.widget-view+json",
+    "application/vnd.jupyter.widget-state+json",
+    "image/png",
+    "image/jpeg",
+    "image/svg+xml",
+}
 IGNORE_OUTPUT_TAGS = {"nbval-ignore-output"}
 SKIP_TAGS = {"nbval-skip"}
 RAISES_TAGS = {"nbval-raises-exception", "raises-exception"}
@@ -149,8 +159,10 @@ def differences(expected: dict, actual: dict, limit: int = 3) -> list[str]:
         for key in sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k)):
             left, right = "\n".join(a.get(key, ["<none>"])), "\n".join(b.get(key, ["<none>"]))
             at = next((i for i, (x, y) in enumerate(zip(left, right)) if x != y), min(len(left), len(right)))
-            found.append(f"cell {index}, {key}, at character {at}: {left[max(0, at - 60):at + 100]!r} "
-                         f"!= {right[max(0, at - 60):at + 100]!r}")
+            found.append(
+                f"cell {index}, {key}, at character {at}: {left[max(0, at - 60) : at + 100]!r} "
+                f"!= {right[max(0, at - 60) : at + 100]!r}"
+            )
         if len(found) >= limit:
             break
     return found[:limit]
@@ -222,8 +234,17 @@ def workers() -> int:
 
 
 def command(batch: Batch) -> list[str]:
-    argv = [*batch.prefix, sys.executable, str(Path(__file__).resolve()), "--cwd", str(batch.cwd),
-            "--out-dir", str(batch.out_dir), "--jobs", str(batch.jobs or workers())]
+    argv = [
+        *batch.prefix,
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--cwd",
+        str(batch.cwd),
+        "--out-dir",
+        str(batch.out_dir),
+        "--jobs",
+        str(batch.jobs or workers()),
+    ]
     argv += [a for p in batch.probes for a in ("--probe", p)]
     argv += [a for d in batch.dns_probes for a in ("--probe-dns", d)]
     return argv + [str(n) for n in batch.notebooks]
@@ -235,8 +256,9 @@ def run_batch(batch: Batch) -> BatchResult:
     report = batch.out_dir / "report.json"
     started = time.monotonic()
     try:
-        done = subprocess.run(command(batch), cwd=batch.cwd, env=batch.env, capture_output=True, text=True,
-                              timeout=RUN_TIMEOUT)
+        done = subprocess.run(
+            command(batch), cwd=batch.cwd, env=batch.env, capture_output=True, text=True, timeout=RUN_TIMEOUT
+        )
         returncode, stderr = done.returncode, done.stderr
     except subprocess.TimeoutExpired as expired:
         returncode, stderr = None, f"timed out after {RUN_TIMEOUT}s; {expired.stderr or ''}"
@@ -246,8 +268,9 @@ def run_batch(batch: Batch) -> BatchResult:
     for notebook in batch.notebooks:
         entry = data["notebooks"].get(str(notebook))
         if entry is None:
-            results.append(Result(notebook, False, 0.0, None, f"no report from the client (exit {returncode}): "
-                                                              f"{stderr[-1500:]}"))
+            results.append(
+                Result(notebook, False, 0.0, None, f"no report from the client (exit {returncode}): {stderr[-1500:]}")
+            )
             continue
         out = Path(entry["out"])
         executed = json.loads(out.read_text(encoding="utf-8")) if out.exists() else None
@@ -326,8 +349,14 @@ async def _execute_all(notebooks: list[Path], cwd: Path, out_dir: Path, jobs: in
             nb = nbformat.read(str(notebook), as_version=4)
             _prepare(nb)
             # A fresh kernel per notebook, started from this Python, as Restart-and-Run-All does.
-            client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
-                                    resources={"metadata": {"path": str(cwd)}}, record_timing=False)
+            client = NotebookClient(
+                nb,
+                timeout=CELL_TIMEOUT,
+                kernel_name="python3",
+                allow_errors=False,
+                resources={"metadata": {"path": str(cwd)}},
+                record_timing=False,
+            )
             try:
                 await client.async_execute()
                 entry["ok"] = True
@@ -373,13 +402,33 @@ def tiny_notebook(path: Path, sources: list[str]) -> Path:
 
 def stream_text(nb: dict) -> str:
     """All stream output of an executed notebook, joined."""
-    return "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
-                   for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    return "".join(
+        "".join(o.get("text", ""))
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    )
 
 
-__all__ = ["REPO", "NOTEBOOKS", "Batch", "Result", "BatchResult", "lesson_paths", "run_batch", "run_batches", "clean_env", "checked_outputs",
-           "differences", "errors_in", "sanitize_patterns", "tiny_notebook", "stream_text", "workers"]
+__all__ = [
+    "REPO",
+    "NOTEBOOKS",
+    "Batch",
+    "Result",
+    "BatchResult",
+    "lesson_paths",
+    "run_batch",
+    "run_batches",
+    "clean_env",
+    "checked_outputs",
+    "differences",
+    "errors_in",
+    "sanitize_patterns",
+    "tiny_notebook",
+    "stream_text",
+    "workers",
+]
 
 if __name__ == "__main__":
     sys.exit(main())
-

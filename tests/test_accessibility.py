@@ -60,8 +60,9 @@ def axe_path() -> Path | None:
     npm = shutil.which("npm")
     if npm:
         try:
-            root = subprocess.run([npm, "root", "-g"], capture_output=True, text=True, timeout=30,
-                                  check=False).stdout.strip()
+            root = subprocess.run(
+                [npm, "root", "-g"], capture_output=True, text=True, timeout=30, check=False
+            ).stdout.strip()
         except (OSError, subprocess.TimeoutExpired):
             root = ""
         if root:
@@ -72,7 +73,11 @@ def axe_path() -> Path | None:
 
 AXE = axe_path()
 SKIP_REASON = chromium_missing() or (None if AXE else f"axe-core is not installed: {AXE_INSTALL}")
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or ""),
+]
 
 
 def axe_version() -> str:
@@ -89,14 +94,20 @@ def audit(page, include: list[str] | None = None) -> list[dict]:
             return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                 nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 300),
                                           summary: n.failureSummary}))}));
-        }""", context)
+        }""",
+        context,
+    )
 
 
 def failing(violations: list[dict]) -> list[str]:
     """One line per serious or critical violation: rule, impact, help, how many elements, the first three."""
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s), e.g. "
-            + "; ".join(n["target"] for n in v["nodes"][:3]) + f" — {v['helpUrl']}"
-            for v in violations if v["impact"] in FAILING]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} element(s), e.g. "
+        + "; ".join(n["target"] for n in v["nodes"][:3])
+        + f" — {v['helpUrl']}"
+        for v in violations
+        if v["impact"] in FAILING
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -108,14 +119,23 @@ def report():
         return
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "accessibility.json").write_text(
-        json.dumps({"axe_core": axe_version(), "pages": pages}, indent=1, ensure_ascii=False), encoding="utf-8")
-    lines = [f"# Accessibility audit (axe-core {axe_version()})", "",
-             "Serious and critical violations fail the tests; moderate and minor ones are listed here to be read.", "",
-             "| page | scope | seconds | critical | serious | moderate | minor |", "|---|---|---|---|---|---|---|"]
+        json.dumps({"axe_core": axe_version(), "pages": pages}, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    lines = [
+        f"# Accessibility audit (axe-core {axe_version()})",
+        "",
+        "Serious and critical violations fail the tests; moderate and minor ones are listed here to be read.",
+        "",
+        "| page | scope | seconds | critical | serious | moderate | minor |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, entry in pages.items():
         counts = Counter(v["impact"] for v in entry["violations"] for _ in v["nodes"])
-        lines.append(f"| {name} | {entry['scope']} | {entry['seconds']:.0f} | "
-                     + " | ".join(str(counts.get(i, 0)) for i in ("critical", "serious", "moderate", "minor")) + " |")
+        lines.append(
+            f"| {name} | {entry['scope']} | {entry['seconds']:.0f} | "
+            + " | ".join(str(counts.get(i, 0)) for i in ("critical", "serious", "moderate", "minor"))
+            + " |"
+        )
     lines += ["", "Counts are elements (nodes); each rule below gives the elements it flagged.", ""]
     for name, entry in pages.items():
         if not entry["violations"]:
@@ -135,8 +155,9 @@ def report():
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    with lab_server(root=REPO, progress=tmp_path_factory.mktemp("progress") / "progress.json",
-                    settings=AUDIT_SETTINGS) as server:
+    with lab_server(
+        root=REPO, progress=tmp_path_factory.mktemp("progress") / "progress.json", settings=AUDIT_SETTINGS
+    ) as server:
         yield server
 
 
@@ -191,15 +212,20 @@ def test_lesson_in_jupyterlab_has_no_serious_violations(lab, lab_page, report, p
         assert lab_page.locator(f"{CURRENT} .jp-RenderedMarkdown").count() > 0, "no rendered markdown to audit"
         violations = audit(lab_page, LESSON_SCOPE)
         # The language tags written in the markdown survive JupyterLab's HTML sanitizer.
-        tagged_in_source = sum("".join(c["source"]).count("<span lang=") for c in lesson_cells(path)
-                               if c["cell_type"] == "markdown")
+        tagged_in_source = sum(
+            "".join(c["source"]).count("<span lang=") for c in lesson_cells(path) if c["cell_type"] == "markdown"
+        )
         tagged_on_page = lab_page.locator(f"{CURRENT} .jp-MarkdownCell .jp-RenderedMarkdown span[lang]").count()
     finally:
         shut_down_kernels(lab)
-    report[f"lab: {Path(path).stem}"] = {"scope": "lesson markdown and outputs, after Run All",
-                                         "seconds": time.monotonic() - started, "violations": violations}
+    report[f"lab: {Path(path).stem}"] = {
+        "scope": "lesson markdown and outputs, after Run All",
+        "seconds": time.monotonic() - started,
+        "violations": violations,
+    }
     assert tagged_on_page == tagged_in_source, (
-        f"{path}: {tagged_in_source} <span lang> in the markdown, {tagged_on_page} on the page")
+        f"{path}: {tagged_in_source} <span lang> in the markdown, {tagged_on_page} on the page"
+    )
     assert not failing(violations), f"{path} in JupyterLab:\n" + "\n".join(failing(violations))
 
 
@@ -232,7 +258,9 @@ def wait_for_widgets(page) -> None:
     page.wait_for_function(
         """() => [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
                  .every(s => s.parentElement.querySelector('.lm-Widget, .jupyter-widgets'))""",
-        timeout=60_000, polling=250)
+        timeout=60_000,
+        polling=250,
+    )
 
 
 @pytest.mark.parametrize("name", READER_PAGES)
@@ -243,15 +271,20 @@ def test_reader_page_has_no_serious_violations(reader, reader_page, report, name
     reader_page.goto(page_file.as_uri())
     wait_for_widgets(reader_page)
     violations = audit(reader_page)
-    report[f"reader: {name}.html"] = {"scope": "whole page", "seconds": time.monotonic() - started,
-                                      "violations": violations}
+    report[f"reader: {name}.html"] = {
+        "scope": "whole page",
+        "seconds": time.monotonic() - started,
+        "violations": violations,
+    }
     assert not failing(violations), f"reader edition {name}.html:\n" + "\n".join(failing(violations))
 
 
 def test_the_audit_sees_a_violation(reader_page):
     """The harness is not blind: a slider handle without a name and a grey-on-white prompt are caught."""
-    reader_page.set_content("<html lang='en'><head><title>t</title></head><body><main>"
-                            "<div role='slider' tabindex='0' aria-valuenow='3'></div>"
-                            "<p style='color:#bbb;background:#fff'>In [1]:</p></main></body></html>")
+    reader_page.set_content(
+        "<html lang='en'><head><title>t</title></head><body><main>"
+        "<div role='slider' tabindex='0' aria-valuenow='3'></div>"
+        "<p style='color:#bbb;background:#fff'>In [1]:</p></main></body></html>"
+    )
     found = {v["id"]: v["impact"] for v in audit(reader_page)}
     assert found.get("aria-input-field-name") == "serious" and found.get("color-contrast") == "serious", found

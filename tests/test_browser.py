@@ -13,11 +13,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.labkit import (CURRENT, REPO, chromium_missing, chromium_page, lab_server, open_notebook, restart_and_run_all,
-                          run_all, wait_for_texts, wait_idle)
+from tests.labkit import (
+    CURRENT,
+    REPO,
+    chromium_missing,
+    chromium_page,
+    lab_server,
+    open_notebook,
+    restart_and_run_all,
+    run_all,
+    wait_for_texts,
+    wait_idle,
+)
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow,
-              pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or "")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or ""),
+]
 
 # The lessons are served from the repository; a developer may point this at a scratch copy.
 ROOT = Path(os.environ.get("ONE_VOICE_LAB_ROOT", REPO))
@@ -30,8 +43,12 @@ def notebooks_folder() -> dict[str, int]:
     return {str(p.relative_to(folder)): (p.stat().st_mtime_ns if p.name in OPENED else 0) for p in folder.rglob("*")}
 
 
-OPENED = {"01-balance-of-forces.ipynb", "06-moscow-first.ipynb", "02-mao-proposes.ipynb",
-          "08-one-voice-different-intentions.ipynb"}
+OPENED = {
+    "01-balance-of-forces.ipynb",
+    "06-moscow-first.ipynb",
+    "02-mao-proposes.ipynb",
+    "08-one-voice-different-intentions.ipynb",
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +58,8 @@ def lab(tmp_path_factory):
         # Overrides show up as schema defaults, user settings on top of them.
         notification = server.api("lab/api/settings/@jupyterlab/apputils-extension:notification")
         fetch_news = notification["settings"].get(
-            "fetchNews", notification["schema"]["properties"]["fetchNews"]["default"])
+            "fetchNews", notification["schema"]["properties"]["fetchNews"]["default"]
+        )
         assert fetch_news == "false", "the news toast would cover the lesson"
         yield server
     # No progress file, checkpoint or autosave in the lessons' folder.
@@ -74,7 +92,10 @@ def image_src(cell) -> str:
 def wait_src_changed(page, cell, old: str) -> str:
     page.wait_for_function(
         "([root, old]) => { const img = root.querySelector('.widget-output img'); return img && img.src !== old; }",
-        arg=[cell.element_handle(), old], timeout=30_000, polling=50)
+        arg=[cell.element_handle(), old],
+        timeout=30_000,
+        polling=50,
+    )
     wait_idle(page)
     return image_src(cell)
 
@@ -85,9 +106,10 @@ def control_cell(page, label: str):
 
 
 def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
-    from course.explorers import charts, force_balance as fb
-    from course.explorers import withdrawal_scenario as ws
     from course.evidence.package import evidence
+    from course.explorers import charts
+    from course.explorers import force_balance as fb
+    from course.explorers import withdrawal_scenario as ws
     from course.i18n import _
 
     ev = evidence()
@@ -101,8 +123,9 @@ def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
     readout = page.locator(f"{CURRENT} .widget-html-content strong", has_text=balance.readout)
     readout.first.wait_for(state="visible")
     assert balance.readout in [text.strip() for text in readout.all_text_contents()]
-    balance_cell = page.locator(f"{CURRENT} .jp-CodeCell", has=page.locator(".widget-html-content strong",
-                                                                            has_text=balance.readout)).last
+    balance_cell = page.locator(
+        f"{CURRENT} .jp-CodeCell", has=page.locator(".widget-html-content strong", has_text=balance.readout)
+    ).last
     balance_cell.scroll_into_view_if_needed()
     shot(page, "01-force-balance", balance_cell)
 
@@ -158,12 +181,13 @@ def test_balance_of_forces_lesson_responds_to_the_keyboard(lab, page):
 
     # Last, so that the keyboard checks above still run: the explorer must open on its default state.
     assert others == (start.kpa_change, start.rok_thousands, start.us_thousands), (
-        f"the browser opened the explorer at KPA/ROK/US = {others}, not the default state {start}")
+        f"the browser opened the explorer at KPA/ROK/US = {others}, not the default state {start}"
+    )
 
 
 def test_moscow_learns_before_pyongyang(lab, page):
-    from course.explorers import who_knew_what as wkw
     from course.evidence.package import evidence
+    from course.explorers import who_knew_what as wkw
     from course.i18n import _
 
     ev = evidence()
@@ -178,8 +202,12 @@ def test_moscow_learns_before_pyongyang(lab, page):
 
     def column(party: str) -> dict[str, list[str]]:
         """The event ids in a capital's received and sent cells, as the browser shows them."""
-        return {role: cell.locator(f'td[data-party="{party}"][data-role="{role}"] li[data-event]')
-                .evaluate_all("items => items.map(i => i.dataset.event)") for role in ("received", "sent")}
+        return {
+            role: cell.locator(f'td[data-party="{party}"][data-role="{role}"] li[data-event]').evaluate_all(
+                "items => items.map(i => i.dataset.event)"
+            )
+            for role in ("received", "sent")
+        }
 
     def expected(date: str, party: str) -> dict[str, list[str]]:
         shown = wkw.view(wkw.WhoKnewWhatState(date), ev)
@@ -216,8 +244,10 @@ def test_an_answer_survives_a_reload_unlocks_the_reading_and_reaches_the_planner
     from course.coursework import prompts
 
     item = prompts.get_prompt("l02-sourcing-puzanov")
-    answer = ("Puzanov was not in the room: Kim told him about the talk days later, and Goldberg translated "
-              "the Russian record into English.")
+    answer = (
+        "Puzanov was not in the room: Kim told him about the talk days later, and Goldberg translated "
+        "the Russian record into English."
+    )
     assert prompts.word_count(answer) >= prompts.MIN_WORDS
     lesson = "notebooks/02-mao-proposes.ipynb"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +14,6 @@ from course.settings import data_dir
 from tests.helpers import REPO
 
 
-
 @pytest.fixture(scope="module")
 def ev():
     return evidence()
@@ -23,8 +21,12 @@ def ev():
 
 def test_frictionless_validates_the_package():
     frictionless = Path(sys.executable).with_name("frictionless")
-    result = subprocess.run([str(frictionless), "validate", str(data_dir() / "datapackage.json")],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(frictionless), "validate", str(data_dir() / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
@@ -84,6 +86,7 @@ def test_every_counterclaim_is_answered(ev):
 
 
 # The reconstruction must honour the paper's quantitative statements (Tian 2014, §1, §2.2, §6.2).
+
 
 def test_july_1956_balance_is_about_seven_to_six(ev):
     row = force_table(ev.forces).loc[1956]
@@ -156,7 +159,7 @@ def test_our_text_does_not_copy_the_paper(ev, paper_text):
     for text in ours:
         text = re.sub(r"\s+", "", text)
         for start in range(0, max(0, len(text) - 19)):
-            assert text[start:start + 20] not in paper, text
+            assert text[start : start + 20] not in paper, text
 
 
 # Document excerpts (data/excerpts.csv, data/paragraphs.csv): traceable, attributed, and enough to read.

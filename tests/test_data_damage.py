@@ -22,6 +22,7 @@ def rewrite(path: Path, edit) -> None:
 def set_cell(path: Path, row: int, column: str, value: str) -> None:
     def edit(rows):
         rows[row - 1][rows[0].index(column)] = value
+
     rewrite(path, edit)
 
 
@@ -80,6 +81,7 @@ def test_low_above_high(data_copy):
         row[low], row[high] = row[high], row[low]
         if row[low] == row[high]:
             row[low] = str(int(row[high]) + 1)
+
     rewrite(data_copy / "forces.csv", edit)
     error = expect_error(data_copy, "forces.csv", 3, "low", "low <= strength <= high")
     assert "out of order" in str(error)
@@ -94,6 +96,7 @@ def test_bad_date(data_copy, bad):
 def test_duplicate_id(data_copy):
     def edit(rows):
         rows[5][0] = rows[4][0]
+
     rewrite(data_copy / "sources.csv", edit)
     expect_error(data_copy, "sources.csv", 6, "id", "own identifier")
 
@@ -103,6 +106,7 @@ def test_missing_column(data_copy):
         column = rows[0].index("basis")
         for row in rows:
             del row[column]
+
     rewrite(data_copy / "forces.csv", edit)
     expect_error(data_copy, "forces.csv", 1, "basis", "first row must name")
 
@@ -110,6 +114,7 @@ def test_missing_column(data_copy):
 def test_renamed_column(data_copy):
     def edit(rows):
         rows[0][rows[0].index("event")] = "description"
+
     rewrite(data_copy / "events.csv", edit)
     error = expect_error(data_copy, "events.csv", 1, "event", "first row must name")
     assert "description" in str(error) and "renamed" in str(error)
@@ -150,4 +155,6 @@ def test_loading_loses_nothing(data_copy):
         load(data_copy)
     after = {p.name: p.read_bytes() for p in data_copy.iterdir()}
     assert after["forces.csv"] == damaged
-    assert {k: v for k, v in after.items() if k != "forces.csv"} == {k: v for k, v in before.items() if k != "forces.csv"}
+    assert {k: v for k, v in after.items() if k != "forces.csv"} == {
+        k: v for k, v in before.items() if k != "forces.csv"
+    }

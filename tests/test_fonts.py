@@ -10,9 +10,8 @@ from __future__ import annotations
 import io
 import warnings
 
+import matplotlib
 import pytest
-
-matplotlib = pytest.importorskip("matplotlib")
 from matplotlib.figure import Figure
 
 from course.display.charts import INSTALL_HINT, cjk_family, use_cjk_fonts

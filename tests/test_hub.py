@@ -36,8 +36,10 @@ STUDENTS = [f"student{i}" for i in range(1, 7)]
 LESSON_PATH = f"{FOLDER}/notebooks/{LESSON}.ipynb"
 
 if hubkit.proxy_command() is None:
-    pytest.skip("configurable-http-proxy is not on PATH (npm install -g configurable-http-proxy; .ci/run does it)",
-                allow_module_level=True)
+    pytest.skip(
+        "configurable-http-proxy is not on PATH (npm install -g configurable-http-proxy; .ci/run does it)",
+        allow_module_level=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +69,14 @@ def logged_in(classroom, name: str) -> hubkit.Student:
 
 
 def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", "-c", "user.name=Instructor", "-c", "user.email=instructor@example.edu", *args],
-                          cwd=cwd, check=True, capture_output=True, text=True, timeout=120).stdout
+    return subprocess.run(
+        ["git", "-c", "user.name=Instructor", "-c", "user.email=instructor@example.edu", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
 
 
 def test_one_student_pulls_and_runs_the_lesson(classroom):
@@ -97,8 +105,10 @@ def test_one_student_pulls_and_runs_the_lesson(classroom):
     try:
         errors = student.run_all(session, model["content"])
         # The kernel runs in the lesson's folder in the student's home, and imports the package from the image.
-        where = student.run_code(session, "import os, course, course.settings as p\n"
-                                          "print(os.getcwd()); print(course.__file__); print(p.data_dir())")
+        where = student.run_code(
+            session,
+            "import os, course, course.settings as p\nprint(os.getcwd()); print(course.__file__); print(p.data_dir())",
+        )
     finally:
         student.close_notebook(session)
     assert errors == [], errors
@@ -135,8 +145,12 @@ def test_update_keeps_the_students_work_and_brings_the_instructors_change(classr
 
     # Meanwhile the instructor edits a markdown cell of the lesson and pushes.
     work = root / "instructor"
-    subprocess.run(["git", "clone", "--quiet", classroom["remote"].as_uri(), str(work)], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        ["git", "clone", "--quiet", classroom["remote"].as_uri(), str(work)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     path = work / "notebooks" / f"{LESSON}.ipynb"
     lesson = nbformat.read(path, as_version=4)
     index = next(i for i, c in enumerate(lesson.cells) if c.cell_type == "markdown")
@@ -182,12 +196,14 @@ def test_five_students_follow_the_link_at_once(classroom):
 
 # -- LMS launch: ltiauthenticator (LTI 1.1) ---------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def lti_classroom(tmp_path_factory, image):
     root = tmp_path_factory.mktemp("lti-classroom")
     remote = hubkit.bare_remote(root / "remote")
-    with hubkit.running_hub(root / "hub", ["lms-1001", "lms-1002", "lms-1003", "lms-1004"], server_env=image.env,
-                            lti=True) as hub:
+    with hubkit.running_hub(
+        root / "hub", ["lms-1001", "lms-1002", "lms-1003", "lms-1004"], server_env=image.env, lti=True
+    ) as hub:
         launch, custom = hubkit.printed_lti_links(hub.url, remote.as_uri(), LESSON)
         yield {"hub": hub, "launch": launch, "custom": custom}
 

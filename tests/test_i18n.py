@@ -29,8 +29,24 @@ def msgids(path: Path) -> set:
 def test_the_catalogue_template_holds_exactly_the_messages_in_the_code(tmp_path):
     """`make messages` was run after the last change to a message (otherwise translators miss it)."""
     fresh = tmp_path / "fresh.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", *KEYWORDS,
-                    "--no-location", "-o", str(fresh), "."], cwd=REPO, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            *KEYWORDS,
+            "--no-location",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
     in_code, in_catalogue = msgids(fresh), msgids(POT)
     assert len(in_code) > 200
     assert in_code - in_catalogue == set(), "run `make messages`: new messages are missing from course.pot"
@@ -55,8 +71,9 @@ def test_every_translation_keeps_the_placeholders_of_its_source():
         sources = [message.id] if isinstance(message.id, str) else list(message.id)
         targets = [message.string] if isinstance(message.string, str) else [s for s in message.string if s]
         for target in targets:
-            assert placeholders(target) == placeholders(sources[-1]) | (placeholders(sources[0]) - {"n"}) or \
-                placeholders(target) == placeholders(sources[0]), (message.id, target)
+            assert placeholders(target) == placeholders(sources[-1]) | (
+                placeholders(sources[0]) - {"n"}
+            ) or placeholders(target) == placeholders(sources[0]), (message.id, target)
             checked += 1
     assert checked >= 40
 
@@ -89,9 +106,15 @@ def english_literals(path: Path) -> list[str]:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 docstrings.add(id(first.value))
-    return [node.value for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in marked
-            and id(node) not in docstrings and SENTENCE.match(node.value.strip())]
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in marked
+        and id(node) not in docstrings
+        and SENTENCE.match(node.value.strip())
+    ]
 
 
 def test_no_english_sentence_is_left_outside_the_catalogue():
@@ -108,12 +131,15 @@ def test_no_english_sentence_is_left_outside_the_catalogue():
 
 def test_the_scan_finds_a_planted_english_sentence(tmp_path):
     planted = tmp_path / "planted.py"
-    planted.write_text('from course.i18n import _\n\ndef f():\n    """Docstring is fine."""\n'
-                       '    ok = _("Your answer was saved.")\n    return "Your answer was saved to the file."\n')
+    planted.write_text(
+        'from course.i18n import _\n\ndef f():\n    """Docstring is fine."""\n'
+        '    ok = _("Your answer was saved.")\n    return "Your answer was saved to the file."\n'
+    )
     assert english_literals(planted) == ["Your answer was saved to the file."]
 
 
 # --- a second language, for real ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def chinese(monkeypatch):

@@ -32,8 +32,14 @@ from tests.notebook_runner import REPO, Batch, clean_env, lesson_paths, run_batc
 ARTIFACTS = REPO / "test-artifacts"
 TAGS = {"en", "zh-Hans", "zh-Hant", "ru", "sr", "ko"}
 # The scripts each tag may contain (Korean text may carry Hanja); Latin letters and digits may appear anywhere.
-ALLOWED = {"en": set(), "zh-Hans": {"han"}, "zh-Hant": {"han"}, "ru": {"cyrillic"}, "sr": {"cyrillic"},
-           "ko": {"hangul", "han"}}
+ALLOWED = {
+    "en": set(),
+    "zh-Hans": {"han"},
+    "zh-Hant": {"han"},
+    "ru": {"cyrillic"},
+    "sr": {"cyrillic"},
+    "ko": {"hangul", "han"},
+}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 HTML_WIDGETS = {"HTMLModel", "HTMLMathModel"}
 
@@ -121,17 +127,24 @@ def problems_in(html: str, where: str) -> tuple[list[str], list[str]]:
         text = " ".join("".join(element.own).split())
         lang = element.lang
         if lang not in TAGS:
-            wrong.append(f"{where}: <{element.tag} lang='{lang}'> is not a tag we use ({', '.join(sorted(TAGS))}): {text[:60]!r}")
+            wrong.append(
+                f"{where}: <{element.tag} lang='{lang}'> is not a tag we use ({', '.join(sorted(TAGS))}): {text[:60]!r}"
+            )
             continue
         found = scripts_in(text)
         if found - ALLOWED[lang]:
-            wrong.append(f"{where}: <{element.tag} lang='{lang}'> holds {'/'.join(sorted(found - ALLOWED[lang]))} "
-                         f"letters: {text[:60]!r} (should be lang='{lang_of(text)}')")
+            wrong.append(
+                f"{where}: <{element.tag} lang='{lang}'> holds {'/'.join(sorted(found - ALLOWED[lang]))} "
+                f"letters: {text[:60]!r} (should be lang='{lang_of(text)}')"
+            )
         elif lang.startswith("zh") and "han" in found and lang_of(text) != lang and distinctive(text):
-            wrong.append(f"{where}: <{element.tag} lang='{lang}'> but the characters are {lang_of(text)}: {text[:60]!r}")
+            wrong.append(
+                f"{where}: <{element.tag} lang='{lang}'> but the characters are {lang_of(text)}: {text[:60]!r}"
+            )
         elif lang != "en" and not found & ALLOWED[lang] and any(ch.isalpha() for ch in text):
-            wrong.append(f"{where}: <{element.tag} lang='{lang}'> holds only Latin letters: {text[:60]!r} "
-                         "(should be lang='en')")
+            wrong.append(
+                f"{where}: <{element.tag} lang='{lang}'> holds only Latin letters: {text[:60]!r} (should be lang='en')"
+            )
     untagged_text = "".join(parser.root.own)
     runs = re.findall(r"[^\W\d_A-Za-z\u00C0-\u024F]+(?:[\s·・]+[^\W\d_A-Za-z\u00C0-\u024F]+)*", untagged_text)
     untagged = [f"{where}: {run!r}" for run in runs if scripts_in(run)]
@@ -177,10 +190,20 @@ def executed(tmp_path_factory) -> dict[str, dict]:
     if not lessons:
         pytest.skip("no lesson notebooks yet")
     root = tmp_path_factory.mktemp("lang")
-    folder = shutil.copytree(REPO / "notebooks", root / "notebooks",
-                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".one-voice-progress.json*"))
-    run = run_batch(Batch([folder / p.name for p in lessons], folder, root / "out", jobs=2,
-                          env=clean_env(ONE_VOICE_PROGRESS=str(root / "progress.json"))))
+    folder = shutil.copytree(
+        REPO / "notebooks",
+        root / "notebooks",
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".one-voice-progress.json*"),
+    )
+    run = run_batch(
+        Batch(
+            [folder / p.name for p in lessons],
+            folder,
+            root / "out",
+            jobs=2,
+            env=clean_env(ONE_VOICE_PROGRESS=str(root / "progress.json")),
+        )
+    )
     assert not run.failures(), run.failures()
     return {r.name: r.executed for r in run.results}
 
@@ -191,8 +214,12 @@ def report(executed) -> dict[str, dict]:
     report = audit_notebooks(executed)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "language-tags.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
-    lines = ["# Language tags in the lessons' rendered outputs (fresh run)", "",
-             "| lesson | tagged elements | wrong tags | untagged foreign-script fragments |", "|---|---|---|---|"]
+    lines = [
+        "# Language tags in the lessons' rendered outputs (fresh run)",
+        "",
+        "| lesson | tagged elements | wrong tags | untagged foreign-script fragments |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {n} | {r['tagged']} | {len(r['wrong'])} | {len(r['untagged'])} |" for n, r in report.items()]
     for n, r in report.items():
         lines += [f"\n## {n}", *[f"- wrong: {w}" for w in r["wrong"]], *[f"- untagged: {u}" for u in r["untagged"]]]
@@ -211,27 +238,34 @@ def test_every_tagged_span_is_in_its_tags_script(report):
 def test_every_foreign_word_is_tagged(report):
     """Chinese, Russian or Korean with no lang around it is read with the page's English voice."""
     untagged = [u for r in report.values() for u in r["untagged"]]
-    assert not untagged, (f"{len(untagged)} foreign-script words have no lang tag (in templates: "
-                          "`|tag_scripts`; in markdown: <span lang=\"zh-Hans\">...</span>):\n" + "\n".join(untagged[:30]))
+    assert not untagged, (
+        f"{len(untagged)} foreign-script words have no lang tag (in templates: "
+        '`|tag_scripts`; in markdown: <span lang="zh-Hans">...</span>):\n' + "\n".join(untagged[:30])
+    )
 
 
-@pytest.mark.parametrize("html, expected", [
-    ("<span lang='ru'>国家档案</span>", "han"),                       # Chinese read with a Russian voice
-    ("<span lang='zh-Hans'>Мы согласны</span>", "cyrillic"),
-    ("<span lang='en'>志愿军</span>", "han"),
-    ("<span lang='zh-Hans'>中國人民志願軍總部</span>", "zh-Hant"),     # traditional characters tagged simplified
-    ("<span lang='zh'>中国</span>", "not a tag we use"),
-    ("<div lang='ko'>Korean Workers' Party</div>", "only Latin letters"),
-])
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ("<span lang='ru'>国家档案</span>", "han"),  # Chinese read with a Russian voice
+        ("<span lang='zh-Hans'>Мы согласны</span>", "cyrillic"),
+        ("<span lang='en'>志愿军</span>", "han"),
+        ("<span lang='zh-Hans'>中國人民志願軍總部</span>", "zh-Hant"),  # traditional characters tagged simplified
+        ("<span lang='zh'>中国</span>", "not a tag we use"),
+        ("<div lang='ko'>Korean Workers' Party</div>", "only Latin letters"),
+    ],
+)
 def test_the_check_catches_a_wrong_tag(html, expected):
     wrong, _ = problems_in(html, "sample")
     assert len(wrong) == 1 and expected in wrong[0], wrong
 
 
 def test_the_check_accepts_right_tags_and_nested_english():
-    html = ("<blockquote lang='zh-Hans'><span lang='zh-Hans'>“中国人民志愿军全部撤出朝鲜”</span>"
-            "<br><span lang='en'>“all of the volunteers leave Korea”</span> (1958)</blockquote>"
-            "<span lang='ru'>Правда</span><span lang='ko'>조선로동당</span><span lang='zh-Hant'>國際關係</span>")
+    html = (
+        "<blockquote lang='zh-Hans'><span lang='zh-Hans'>“中国人民志愿军全部撤出朝鲜”</span>"
+        "<br><span lang='en'>“all of the volunteers leave Korea”</span> (1958)</blockquote>"
+        "<span lang='ru'>Правда</span><span lang='ko'>조선로동당</span><span lang='zh-Hant'>國際關係</span>"
+    )
     assert problems_in(html, "sample") == ([], [])
     _, untagged = problems_in("<p>the term 撤军 and Правда untagged</p>", "sample")
     assert untagged == ["sample: '撤军'", "sample: 'Правда'"]
@@ -241,8 +275,10 @@ def test_foreign_words_in_english_text_are_tagged_one_by_one():
     from course.display.templating import tag_scripts
 
     html = str(tag_scripts("Zhang Wentian (付部长) at АВП РФ, ф. 0102, оп. 14 <and> 조선로동당"))
-    assert html == ("Zhang Wentian (<span lang='zh-Hans'>付部长</span>) at <span lang='ru'>АВП РФ, ф. 0102, оп</span>. 14 "
-                    "&lt;and&gt; <span lang='ko'>조선로동당</span>")
+    assert html == (
+        "Zhang Wentian (<span lang='zh-Hans'>付部长</span>) at <span lang='ru'>АВП РФ, ф. 0102, оп</span>. 14 "
+        "&lt;and&gt; <span lang='ko'>조선로동당</span>"
+    )
     assert problems_in(html, "sample") == ([], [])
     assert problems_in("Zhang Wentian (付部长)", "sample")[1] == ["sample: '付部长'"]
 

@@ -17,10 +17,28 @@ from tests.helpers import REPO
 
 LESSON_PATHS = sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb"))
 TEACHING = [p for p in LESSON_PATHS if not p.name.startswith("00-")]
-ANATOMY = ["## 1. Context", "## 2. Documents", "## 3. Explore", "## 4. Check your understanding", "## 5. Exercise",
-           "## Summary"]
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # the lessons' prose is English
+ANATOMY = [
+    "## 1. Context",
+    "## 2. Documents",
+    "## 3. Explore",
+    "## 4. Check your understanding",
+    "## 5. Exercise",
+    "## Summary",
+]
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # the lessons' prose is English
 DATE_IN_PROSE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (19\d\d)\b")
 
 
@@ -41,10 +59,18 @@ def ids(path: Path):
 
 
 def test_the_sequence_is_complete():
-    slugs = [l.slug for l in lessons()]
-    assert slugs == ["00-start-here", "01-balance-of-forces", "02-mao-proposes", "03-why-kim-agreed",
-                     "04-kims-two-plans", "05-china-chooses", "06-moscow-first", "07-where-the-troops-went",
-                     "08-one-voice-different-intentions"]
+    slugs = [lesson.slug for lesson in lessons()]
+    assert slugs == [
+        "00-start-here",
+        "01-balance-of-forces",
+        "02-mao-proposes",
+        "03-why-kim-agreed",
+        "04-kims-two-plans",
+        "05-china-chooses",
+        "06-moscow-first",
+        "07-where-the-troops-went",
+        "08-one-voice-different-intentions",
+    ]
 
 
 @pytest.mark.parametrize("path", ids(LESSON_PATHS))
@@ -53,8 +79,12 @@ def test_title_cell_has_question_time_objectives_and_navigation(path):
     assert first.startswith(f"# Lesson {path.name[:2]} ·")
     assert re.search(r"\*\*(Central question|The question of the whole collection):?\*\*", first)
     assert re.search(r"\*\*Time:\*\* about \d+ minutes", first) and "**Difficulty:**" in first
-    objectives = re.findall(r"^- \*\*(explain|source|corroborate|compare|evaluate|contextualise|describe|use|cite|"
-                            r"identify|weigh|assess|calculate|read)", first, flags=re.M | re.I)
+    objectives = re.findall(
+        r"^- \*\*(explain|source|corroborate|compare|evaluate|contextualise|describe|use|cite|"
+        r"identify|weigh|assess|calculate|read)",
+        first,
+        flags=re.M | re.I,
+    )
     assert 3 <= len(objectives) <= 6
     assert "](../README.md)" in first
 
@@ -112,10 +142,10 @@ def test_cited_ids_exist(path):
     for cited in re.findall(r'show_source\("([^"]+)"\)', text):
         assert cited in sources, cited
     people = set(ev.people.id)
-    for listed in re.findall(r'show_cast\((?:ids=)?\[([^\]]*)\]', text):
+    for listed in re.findall(r"show_cast\((?:ids=)?\[([^\]]*)\]", text):
         for person in re.findall(r'"([^"]+)"', listed):
             assert person in people, person
-    for listed in re.findall(r'show_(?:event|timeline)\((?:ids=)?\[?([^)]*)\)', text):
+    for listed in re.findall(r"show_(?:event|timeline)\((?:ids=)?\[?([^)]*)\)", text):
         for event_id in re.findall(r'"(\d{4}[^"]*)"', listed):
             assert event_id in events, event_id
     for backticked in re.findall(r"`([a-z][a-z0-9]*(?:-[a-z0-9]+){2,})`", markdown(path)):
@@ -169,7 +199,9 @@ def test_the_claim_check_catches_a_lesson_that_no_longer_opens_its_map():
 def test_lessons_do_not_copy_the_paper(path, paper_text):
     paper = re.sub(r"\s+", "", paper_text)
     text = re.sub(r"《[^》]*》", "", re.sub(r"\s+", "", markdown(path)))  # a cited title is not copied prose
-    runs = {text[i:i + 20] for i in range(max(0, len(text) - 19)) if re.search(r"[\u4e00-\u9fff]{10}", text[i:i + 20])}
+    runs = {
+        text[i : i + 20] for i in range(max(0, len(text) - 19)) if re.search(r"[\u4e00-\u9fff]{10}", text[i : i + 20])
+    }
     copied = [run for run in runs if run in paper]
     assert not copied, copied[:3]
 

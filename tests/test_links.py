@@ -16,9 +16,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from course.editions import links
 from course.catalog import lessons
 from course.cli.main import main
+from course.editions import links
 from course.editions.links import LinkError
 from tests.helpers import REPO
 
@@ -37,9 +37,16 @@ def cli_lines(capsys, *argv: str) -> list[str]:
     return [line.strip() for line in capsys.readouterr().out.splitlines()]
 
 
-@pytest.mark.parametrize("repo", ["https://github.com/OWNER/REPO", "https://github.com/OWNER/REPO.git",
-                                  "https://github.com/OWNER/REPO/", "git@github.com:OWNER/REPO.git",
-                                  "https://www.github.com/OWNER/REPO"])
+@pytest.mark.parametrize(
+    "repo",
+    [
+        "https://github.com/OWNER/REPO",
+        "https://github.com/OWNER/REPO.git",
+        "https://github.com/OWNER/REPO/",
+        "git@github.com:OWNER/REPO.git",
+        "https://www.github.com/OWNER/REPO",
+    ],
+)
 def test_github_urls_use_the_gh_provider(repo):
     url = links.binder_url(repo, "00-start-here", ref="main")
     parts = urlsplit(url)
@@ -61,16 +68,25 @@ def test_binder_default_ref_is_head():
     assert links.binder_url(PLACEHOLDER, "00-start-here").split("?")[0].endswith("/gh/OWNER/REPO/HEAD")
 
 
-@pytest.mark.parametrize("repo,folder", [("https://github.com/OWNER/one-voice", "one-voice"),
-                                         ("https://github.com/OWNER/one-voice.git", "one-voice"),
-                                         ("file:///srv/git/one-voice-1958.git/", "one-voice-1958"),
-                                         ("git@gitlab.com:grp/one-voice.git", "one-voice")])
+@pytest.mark.parametrize(
+    "repo,folder",
+    [
+        ("https://github.com/OWNER/one-voice", "one-voice"),
+        ("https://github.com/OWNER/one-voice.git", "one-voice"),
+        ("file:///srv/git/one-voice-1958.git/", "one-voice-1958"),
+        ("git@gitlab.com:grp/one-voice.git", "one-voice"),
+    ],
+)
 def test_nbgitpuller_link_parameters(repo, folder):
     url = links.nbgitpuller_url("https://hub.example.edu/", repo, "00-start-here", branch="main")
     parts = urlsplit(url)
     assert (parts.netloc, parts.path) == ("hub.example.edu", "/hub/user-redirect/git-pull")
-    assert query(url) == {"repo": repo, "branch": "main", "targetPath": folder,
-                          "urlpath": f"lab/tree/{folder}/notebooks/00-start-here.ipynb"}
+    assert query(url) == {
+        "repo": repo,
+        "branch": "main",
+        "targetPath": folder,
+        "urlpath": f"lab/tree/{folder}/notebooks/00-start-here.ipynb",
+    }
     # Every reserved character inside a value is escaped: the query splits into exactly these four.
     assert parts.query.count("&") == 3 and "/" not in parts.query and ":" not in parts.query
 
@@ -83,12 +99,15 @@ def test_nbgitpuller_without_branch_leaves_it_to_the_default_branch_and_keeps_th
 
 def test_cli_prints_binder_badge_and_hub_link(capsys):
     slug = lessons()[-1].slug
-    lines = cli_lines(capsys, "--repo", PLACEHOLDER, "--branch", "main", "--hub", "https://hub.example.edu",
-                      "--lesson", slug)
+    lines = cli_lines(
+        capsys, "--repo", PLACEHOLDER, "--branch", "main", "--hub", "https://hub.example.edu", "--lesson", slug
+    )
     printed = [line for line in lines if line.startswith(("https://", "[!["))]
-    assert printed == [links.binder_url(PLACEHOLDER, slug, "main"),
-                       links.binder_badge(links.binder_url(PLACEHOLDER, slug, "main")),
-                       links.nbgitpuller_url("https://hub.example.edu", PLACEHOLDER, slug, "main")]
+    assert printed == [
+        links.binder_url(PLACEHOLDER, slug, "main"),
+        links.binder_badge(links.binder_url(PLACEHOLDER, slug, "main")),
+        links.nbgitpuller_url("https://hub.example.edu", PLACEHOLDER, slug, "main"),
+    ]
     assert query(printed[2])["urlpath"] == f"lab/tree/REPO/notebooks/{slug}.ipynb"
     assert (REPO / "notebooks" / f"{slug}.ipynb").exists()
 
@@ -123,10 +142,25 @@ def test_readme_binder_badge_is_what_one_voice_links_prints(capsys):
 
 # -- hub links need a branch (issue 16) ------------------------------------------------------------
 
+
 def _git(cwd, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=Instructor", "-c", "user.email=instructor@example.edu",
-                           "-c", "init.defaultBranch=main", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True, timeout=60).stdout
+    return subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=Instructor",
+            "-c",
+            "user.email=instructor@example.edu",
+            "-c",
+            "init.defaultBranch=main",
+            *args,
+        ],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
 
 
 @pytest.fixture
@@ -161,13 +195,22 @@ def test_the_same_tag_is_fine_for_binder_and_a_branch_is_fine_for_the_hub(course
     lines = cli_lines(capsys, "--repo", PLACEHOLDER, "--branch", "v2026.1")
     assert any(line.startswith("https://mybinder.org/v2/gh/OWNER/REPO/v2026.1?") for line in lines)
     for branch in ("main", "both-1", "term-2026-autumn"):  # a branch, a branch that is also a tag, one not fetched
-        hub_link = [l for l in cli_lines(capsys, "--repo", PLACEHOLDER, "--hub", HUB, "--branch", branch)
-                    if "git-pull" in l]
+        hub_link = [
+            line
+            for line in cli_lines(capsys, "--repo", PLACEHOLDER, "--hub", HUB, "--branch", branch)
+            if "git-pull" in line
+        ]
         assert len(hub_link) == 1 and query(hub_link[0])["branch"] == branch
 
 
-@pytest.mark.parametrize("ref,words", [("refs/tags/v2026.1", "full ref name"), ("refs/heads/main", "--branch main"),
-                                       ("3f2c1e9", "looks like a commit id")])
+@pytest.mark.parametrize(
+    "ref,words",
+    [
+        ("refs/tags/v2026.1", "full ref name"),
+        ("refs/heads/main", "--branch main"),
+        ("3f2c1e9", "looks like a commit id"),
+    ],
+)
 def test_ref_names_and_commit_ids_are_refused_for_the_hub_link(course_clone, capsys, ref, words):
     assert main(["links", "--repo", PLACEHOLDER, "--hub", HUB, "--branch", ref]) == 2
     assert words in capsys.readouterr().err
@@ -194,10 +237,12 @@ def test_tags_of_a_local_remote_are_seen_too(tmp_path, capsys, monkeypatch):
 
 # -- LMS launch (LTI 1.1, ltiauthenticator) --------------------------------------------------------
 
+
 def test_lti_prints_the_launch_url_wrapping_the_hub_link(capsys):
     slug = lessons()[1].slug
-    lines = cli_lines(capsys, "--repo", PLACEHOLDER, "--branch", "main", "--hub", f"{HUB}/jupyter/", "--lesson", slug,
-                      "--lti")
+    lines = cli_lines(
+        capsys, "--repo", PLACEHOLDER, "--branch", "main", "--hub", f"{HUB}/jupyter/", "--lesson", slug, "--lti"
+    )
     hub_link = links.nbgitpuller_url(f"{HUB}/jupyter/", PLACEHOLDER, slug, "main")
     assert hub_link in lines
     launch = next(line for line in lines if "/lti/launch?" in line)
@@ -228,8 +273,9 @@ def test_nbgitpuller_itself_fails_on_a_tags_second_pull(tmp_path):
     remote = (tmp_path / "remote.git").as_uri()
 
     def pull(ref: str, folder: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(gitpuller), remote, ref, folder], cwd=tmp_path, capture_output=True, text=True,
-                              timeout=120)
+        return subprocess.run(
+            [str(gitpuller), remote, ref, folder], cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
 
     assert pull("v2026.1", "by-tag").returncode == 0 and (tmp_path / "by-tag" / "a.txt").is_file()
     second = pull("v2026.1", "by-tag")

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from tests.helpers import REPO
 
-HTML_TAGS = ("a|b|blockquote|br|caption|code|dd|details|div|dl|dt|em|h[1-6]|i|img|li|ol|p|section|small|span|strong|"
-             "summary|table|tbody|td|th|thead|tr|ul|script|style")
+HTML_TAGS = (
+    "a|b|blockquote|br|caption|code|dd|details|div|dl|dt|em|h[1-6]|i|img|li|ol|p|section|small|span|strong|"
+    "summary|table|tbody|td|th|thead|tr|ul|script|style"
+)
 TAG = re.compile(rf"</?(?:{HTML_TAGS})(?:[\s>/]|$)")
 
 
@@ -17,12 +19,21 @@ def handmade_html(path: Path) -> list[str]:
     """String constants and f-string parts in a module that hold an HTML tag, or calls to html.escape."""
     found = []
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
-                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-                and TAG.search(node.value)):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and TAG.search(node.value)
+        ):
             found.append(node.value[:60])
         if isinstance(node, ast.Attribute) and node.attr == "escape" and getattr(node.value, "id", "") == "html":
             found.append("html.escape")

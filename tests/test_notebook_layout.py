@@ -22,8 +22,14 @@ FOLDERS = ("notebooks", "examples")
 def committed_notebooks() -> list[Path]:
     """Notebooks git tracks under notebooks/ (and examples/ if present); all of them outside a git checkout."""
     try:
-        listed = subprocess.run(["git", "ls-files", "-z", "--", *(f"{f}/*.ipynb" for f in FOLDERS)], cwd=REPO,
-                                check=True, capture_output=True, text=True, timeout=60).stdout.split("\0")
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--", *(f"{f}/*.ipynb" for f in FOLDERS)],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.split("\0")
         found = [REPO / name for name in listed if name]
     except (OSError, subprocess.CalledProcessError):
         found = [p for f in FOLDERS for p in sorted((REPO / f).rglob("*.ipynb"))]
@@ -45,12 +51,16 @@ def test_notebook_is_byte_identical_to_what_nbformat_writes(path):
     expected = canonical(path)
     if stored != expected:
         stored_lines, expected_lines = stored.splitlines(), expected.splitlines()
-        first = next((i for i, (a, b) in enumerate(zip(stored_lines, expected_lines)) if a != b),
-                     min(len(stored_lines), len(expected_lines)))
-        pytest.fail(f"{path.relative_to(REPO)} is not in nbformat's layout (first difference at line {first + 1}: "
-                    f"{stored_lines[first:first + 1]!r} vs {expected_lines[first:first + 1]!r}). "
-                    f"Fix: python -c \"import nbformat,sys; p=sys.argv[1]; "
-                    f"nbformat.write(nbformat.read(p, as_version=4), p)\" {path.relative_to(REPO)}")
+        first = next(
+            (i for i, (a, b) in enumerate(zip(stored_lines, expected_lines)) if a != b),
+            min(len(stored_lines), len(expected_lines)),
+        )
+        pytest.fail(
+            f"{path.relative_to(REPO)} is not in nbformat's layout (first difference at line {first + 1}: "
+            f"{stored_lines[first : first + 1]!r} vs {expected_lines[first : first + 1]!r}). "
+            f'Fix: python -c "import nbformat,sys; p=sys.argv[1]; '
+            f'nbformat.write(nbformat.read(p, as_version=4), p)" {path.relative_to(REPO)}'
+        )
 
 
 def test_canonical_form_is_what_nbformat_write_produces(tmp_path):

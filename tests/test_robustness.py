@@ -36,15 +36,25 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from notebook_runner import (NOTEBOOKS, REPO, Batch, checked_outputs, clean_env, differences, errors_in,
-                             lesson_paths, run_batch, run_batches, tiny_notebook)
+from notebook_runner import (
+    NOTEBOOKS,
+    REPO,
+    Batch,
+    checked_outputs,
+    clean_env,
+    differences,
+    errors_in,
+    lesson_paths,
+    run_batch,
+    run_batches,
+    tiny_notebook,
+)
 
 LESSONS = lesson_paths()
 LESSON_PARAMS = [pytest.param(p, id=p.stem) for p in LESSONS]
 COURSE = REPO / "course"
 DATA = REPO / "data"
-GIB = 1024 ** 3
+GIB = 1024**3
 MEMORY_LIMIT = 2 * GIB
 
 
@@ -54,8 +64,11 @@ def result_for(batch_result, lesson: Path):
 
 def cell_streams(nb: dict) -> list[str]:
     """Each code cell's stream output, joined."""
-    return ["".join("".join(o.get("text", "")) for o in c.get("outputs", []) if o.get("output_type") == "stream")
-            for c in nb["cells"] if c["cell_type"] == "code"]
+    return [
+        "".join("".join(o.get("text", "")) for o in c.get("outputs", []) if o.get("output_type") == "stream")
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+    ]
 
 
 def assert_ran(result) -> None:
@@ -77,14 +90,31 @@ def two_runs(tmp_path_factory):
     goes to a temporary path, so no student's saved answers play a part.
     """
     root = tmp_path_factory.mktemp("determinism")
-    snapshot = {name: shutil.copytree(REPO / name, root / "snapshot" / name,
-                                      ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".one-voice-progress.json*"))
-                for name in ("notebooks", "data")}
+    snapshot = {
+        name: shutil.copytree(
+            REPO / name,
+            root / "snapshot" / name,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", ".one-voice-progress.json*"),
+        )
+        for name in ("notebooks", "data")
+    }
     lessons = [snapshot["notebooks"] / p.name for p in LESSONS]
-    batches = [Batch(lessons, snapshot["notebooks"], root / name, jobs=2,
-                     env=clean_env(ONE_VOICE_PROGRESS=str(root / name / "progress.json"), PYTHONHASHSEED=seed, TZ=tz,
-                                   ONE_VOICE_NOTEBOOKS=str(snapshot["notebooks"]), ONE_VOICE_DATA=str(snapshot["data"])))
-               for name, seed, tz in (("first", "1", "UTC"), ("second", "2024", "Pacific/Auckland"))]
+    batches = [
+        Batch(
+            lessons,
+            snapshot["notebooks"],
+            root / name,
+            jobs=2,
+            env=clean_env(
+                ONE_VOICE_PROGRESS=str(root / name / "progress.json"),
+                PYTHONHASHSEED=seed,
+                TZ=tz,
+                ONE_VOICE_NOTEBOOKS=str(snapshot["notebooks"]),
+                ONE_VOICE_DATA=str(snapshot["data"]),
+            ),
+        )
+        for name, seed, tz in (("first", "1", "UTC"), ("second", "2024", "Pacific/Auckland"))
+    ]
     return run_batches(batches)
 
 
@@ -104,24 +134,36 @@ def test_a_fresh_run_shows_the_committed_outputs(two_runs, lesson):
     run = result_for(two_runs[0], lesson)
     committed = json.loads(run.notebook.read_text(encoding="utf-8"))  # the snapshot the runs executed
     assert any(c.get("outputs") for c in committed["cells"] if c["cell_type"] == "code"), (
-        f"{lesson.name} is saved without outputs: commit it executed (GUIDE §6), or nbval only checks that it runs")
+        f"{lesson.name} is saved without outputs: commit it executed (GUIDE §6), or nbval only checks that it runs"
+    )
     assert_ran(run)
     found = differences(checked_outputs(committed), checked_outputs(run.executed))
-    assert not found, (f"{lesson.name}: the committed outputs are stale (re-run the lesson and save it):\n"
-                       + "\n".join(found))
+    assert not found, f"{lesson.name}: the committed outputs are stale (re-run the lesson and save it):\n" + "\n".join(
+        found
+    )
 
 
 def test_the_comparison_sees_text_and_ignores_what_nbval_ignores():
     """Control for the two tests above: a changed text differs; addresses, images and widget views do not."""
+
     def notebook(text, address, png, model):
-        cell = nbformat.v4.new_code_cell("x", outputs=[
-            nbformat.v4.new_output("stream", name="stdout", text=["a", text]),
-            nbformat.v4.new_output("display_data", data={"text/plain": f"<object at {address}>", "image/png": png}),
-            nbformat.v4.new_output("execute_result", execution_count=1, data={
-                "text/plain": "VBox()", "application/vnd.jupyter.widget-view+json": {"model_id": model}}),
-        ])
-        ignored = nbformat.v4.new_code_cell("y", metadata={"tags": ["nbval-ignore-output"]},
-                                            outputs=[nbformat.v4.new_output("stream", name="stdout", text=text)])
+        cell = nbformat.v4.new_code_cell(
+            "x",
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text=["a", text]),
+                nbformat.v4.new_output("display_data", data={"text/plain": f"<object at {address}>", "image/png": png}),
+                nbformat.v4.new_output(
+                    "execute_result",
+                    execution_count=1,
+                    data={"text/plain": "VBox()", "application/vnd.jupyter.widget-view+json": {"model_id": model}},
+                ),
+            ],
+        )
+        ignored = nbformat.v4.new_code_cell(
+            "y",
+            metadata={"tags": ["nbval-ignore-output"]},
+            outputs=[nbformat.v4.new_output("stream", name="stdout", text=text)],
+        )
         return nbformat.v4.new_notebook(cells=[cell, ignored])
 
     base = checked_outputs(notebook("b\n", "0x7f00", "AAAA", "m1"))
@@ -145,9 +187,11 @@ def listing(*folders: Path) -> dict[str, tuple[int, int]]:
 
 
 def changes(before: dict, after: dict) -> list[str]:
-    return ([f"new: {p}" for p in sorted(set(after) - set(before))]
-            + [f"gone: {p}" for p in sorted(set(before) - set(after))]
-            + [f"changed: {p}" for p in sorted(set(before) & set(after)) if before[p] != after[p]])
+    return (
+        [f"new: {p}" for p in sorted(set(after) - set(before))]
+        + [f"gone: {p}" for p in sorted(set(before) - set(after))]
+        + [f"changed: {p}" for p in sorted(set(before) & set(after)) if before[p] != after[p]]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -166,16 +210,25 @@ def elsewhere(tmp_path_factory):
         shutil.copytree(REPO / name, copy / name, ignore=ignore)
     cwd = root / "somewhere-else"
     cwd.mkdir()
-    control = tiny_notebook(root / "control-cwd.ipynb", [
-        "import os, pathlib, course\nfrom course import settings\n"
-        "print(pathlib.Path(os.getcwd()).name, pathlib.Path(course.__file__).parent.parent.name)\n"
-        "print(settings.progress_path().parent.name, settings.data_dir().parent.name)",
-        "from course.coursework.selfcheck_widget import self_check\nw = self_check('start-cpv-last-troops')\n"
-        "w.controls[0].value = '26 October 1958'\nw.submit()\nprint('Correct' in w.feedback.value)",
-    ])
+    control = tiny_notebook(
+        root / "control-cwd.ipynb",
+        [
+            "import os, pathlib, course\nfrom course import settings\n"
+            "print(pathlib.Path(os.getcwd()).name, pathlib.Path(course.__file__).parent.parent.name)\n"
+            "print(settings.progress_path().parent.name, settings.data_dir().parent.name)",
+            "from course.coursework.selfcheck_widget import self_check\nw = self_check('start-cpv-last-troops')\n"
+            "w.controls[0].value = '26 October 1958'\nw.submit()\nprint('Correct' in w.feedback.value)",
+        ],
+    )
     env = clean_env(PYTHONPATH=str(copy))
-    resolved = subprocess.run([sys.executable, "-c", "import course; print(course.__file__)"], env=env, cwd=cwd,
-                              capture_output=True, text=True, check=True).stdout.strip()
+    resolved = subprocess.run(
+        [sys.executable, "-c", "import course; print(course.__file__)"],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert Path(resolved).is_relative_to(copy), f"the copy is not the package the kernels import: {resolved}"
     lessons = [copy / "notebooks" / p.name for p in LESSONS]
     watched = (copy / "notebooks", copy / "data")
@@ -214,9 +267,11 @@ def test_the_listing_sees_new_and_touched_files(tmp_path):
 
 # --- 3. no network ----------------------------------------------------------------------------------------
 
-LOOPBACK_UP_PY = ("import fcntl, socket, struct; s = socket.socket(); "
-                  "flags = struct.unpack('16sh', fcntl.ioctl(s, 0x8913, struct.pack('16sh', b'lo', 0)))[1]; "
-                  "fcntl.ioctl(s, 0x8914, struct.pack('16sh', b'lo', flags | 1))")
+LOOPBACK_UP_PY = (
+    "import fcntl, socket, struct; s = socket.socket(); "
+    "flags = struct.unpack('16sh', fcntl.ioctl(s, 0x8913, struct.pack('16sh', b'lo', 0)))[1]; "
+    "fcntl.ioctl(s, 0x8914, struct.pack('16sh', b'lo', flags | 1))"
+)
 
 
 def offline_prefix() -> tuple[str, ...]:
@@ -233,8 +288,10 @@ def offline_unavailable() -> str | None:
         return "unshare (util-linux) is not installed"
     trial = subprocess.run([*offline_prefix(), "true"], capture_output=True, text=True)
     if trial.returncode != 0:
-        return (f"this machine does not allow an unprivileged network namespace "
-                f"(unshare --net --map-root-user: {trial.stderr.strip()[:200]})")
+        return (
+            f"this machine does not allow an unprivileged network namespace "
+            f"(unshare --net --map-root-user: {trial.stderr.strip()[:200]})"
+        )
     return None
 
 
@@ -277,18 +334,30 @@ def offline(tmp_path_factory):
     host, port = target.split(":")
     with socket.create_connection((host, int(port)), timeout=3):
         reachable_outside = True
-    control = tiny_notebook(root / "control-offline.ipynb", [
-        "import socket, urllib.request\n"
-        f"for target in [('{host}', {port}), ('1.1.1.1', 443)]:\n"
-        "    try:\n        socket.create_connection(target, timeout=3); print('connected', target)\n"
-        "    except OSError as error:\n        print('refused', target, type(error).__name__)\n"
-        "try:\n    urllib.request.urlopen('https://pypi.org/simple/', timeout=5); print('fetched')\n"
-        "except OSError as error:\n    print('fetch refused', type(error).__name__)",
-    ])
+    control = tiny_notebook(
+        root / "control-offline.ipynb",
+        [
+            "import socket, urllib.request\n"
+            f"for target in [('{host}', {port}), ('1.1.1.1', 443)]:\n"
+            "    try:\n        socket.create_connection(target, timeout=3); print('connected', target)\n"
+            "    except OSError as error:\n        print('refused', target, type(error).__name__)\n"
+            "try:\n    urllib.request.urlopen('https://pypi.org/simple/', timeout=5); print('fetched')\n"
+            "except OSError as error:\n    print('fetch refused', type(error).__name__)",
+        ],
+    )
     try:
-        run = run_batch(Batch(LESSONS + [control], NOTEBOOKS, root / "out", prefix=offline_prefix(), jobs=3,
-                              env=clean_env(ONE_VOICE_PROGRESS=str(root / "progress.json")),
-                              probes=(target, "1.1.1.1:443", "[2606:4700:4700::1111]:443"), dns_probes=("pypi.org",)))
+        run = run_batch(
+            Batch(
+                LESSONS + [control],
+                NOTEBOOKS,
+                root / "out",
+                prefix=offline_prefix(),
+                jobs=3,
+                env=clean_env(ONE_VOICE_PROGRESS=str(root / "progress.json")),
+                probes=(target, "1.1.1.1:443", "[2606:4700:4700::1111]:443"),
+                dns_probes=("pypi.org",),
+            )
+        )
     finally:
         listener.close()
     return run, reachable_outside, target
@@ -315,12 +384,26 @@ def test_lessons_run_without_a_network(offline, lesson):
     assert_ran(result_for(run, lesson))
 
 
-NETWORK_MODULES = {"socket", "ssl", "http.client", "urllib.request", "urllib3", "requests", "httpx", "aiohttp",
-                   "ftplib", "smtplib", "websocket", "websockets"}
+NETWORK_MODULES = {
+    "socket",
+    "ssl",
+    "http.client",
+    "urllib.request",
+    "urllib3",
+    "requests",
+    "httpx",
+    "aiohttp",
+    "ftplib",
+    "smtplib",
+    "websocket",
+    "websockets",
+}
 NETWORK_CALLS = {"urlopen", "urlretrieve", "create_connection", "getaddrinfo"}
-NOTEBOOK_NETWORK = re.compile(r"urlopen|urlretrieve|requests\.(get|post|put|head|Session)|httpx\.|urllib\.request|"
-                              r"http\.client|socket\.|^\s*[!%](pip|conda|wget|curl)\b|read_\w+\(\s*[rf]?['\"]https?:",
-                              re.MULTILINE)
+NOTEBOOK_NETWORK = re.compile(
+    r"urlopen|urlretrieve|requests\.(get|post|put|head|Session)|httpx\.|urllib\.request|"
+    r"http\.client|socket\.|^\s*[!%](pip|conda|wget|curl)\b|read_\w+\(\s*[rf]?['\"]https?:",
+    re.MULTILINE,
+)
 
 
 def _network_module(name: str) -> bool:
@@ -345,14 +428,22 @@ def network_uses(source: str) -> list[str]:
 
 
 def test_course_modules_do_no_networking():
-    found = {str(p.relative_to(REPO)): network_uses(p.read_text(encoding="utf-8")) for p in sorted(COURSE.rglob("*.py"))}
+    found = {
+        str(p.relative_to(REPO)): network_uses(p.read_text(encoding="utf-8")) for p in sorted(COURSE.rglob("*.py"))
+    }
     assert not {k: v for k, v in found.items() if v}
 
 
 def test_no_lesson_cell_fetches_from_the_web():
     notebooks = sorted(NOTEBOOKS.rglob("*.ipynb"))
-    found = [(p.name, m.group(0)) for p in notebooks for c in nbformat.read(str(p), as_version=4).cells
-             if c.cell_type == "code" for m in [NOTEBOOK_NETWORK.search(c.source)] if m]
+    found = [
+        (p.name, m.group(0))
+        for p in notebooks
+        for c in nbformat.read(str(p), as_version=4).cells
+        if c.cell_type == "code"
+        for m in [NOTEBOOK_NETWORK.search(c.source)]
+        if m
+    ]
     assert not found
 
 
@@ -364,8 +455,12 @@ def test_the_network_scans_find_what_they_look_for():
     assert network_uses("import socket as s") == ["socket"]
     assert network_uses("from http import client") == ["http.client"]
     assert network_uses("import urllib.parse\nfrom html import escape") == []
-    for cell in ("requests.get('https://x')", "!pip install x", "pd.read_csv('https://x/y.csv')",
-                 "from urllib.request import urlopen"):
+    for cell in (
+        "requests.get('https://x')",
+        "!pip install x",
+        "pd.read_csv('https://x/y.csv')",
+        "from urllib.request import urlopen",
+    ):
         assert NOTEBOOK_NETWORK.search(cell), cell
     assert not NOTEBOOK_NETWORK.search("show_source('tian-2014')  # https://example.org is only a link")
 
@@ -388,20 +483,33 @@ def limited(tmp_path_factory):
     if reason:
         pytest.skip(reason)
     root = tmp_path_factory.mktemp("memory")
-    control = tiny_notebook(root / "control-memory.ipynb", [
-        "import resource\nprint(resource.getrlimit(resource.RLIMIT_AS)[0])",
-        "try:\n    block = bytearray(3 * 1024 ** 3); print('allocated', len(block)); del block\n"
-        "except MemoryError:\n    print('MemoryError')",
-    ])
-    return run_batch(Batch(LESSONS + [control], NOTEBOOKS, root / "out", prefix=("prlimit", f"--as={MEMORY_LIMIT}", "--"),
-                           env=clean_env(ONE_VOICE_PROGRESS=str(root / "progress.json")), jobs=3))
+    control = tiny_notebook(
+        root / "control-memory.ipynb",
+        [
+            "import resource\nprint(resource.getrlimit(resource.RLIMIT_AS)[0])",
+            "try:\n    block = bytearray(3 * 1024 ** 3); print('allocated', len(block)); del block\n"
+            "except MemoryError:\n    print('MemoryError')",
+        ],
+    )
+    return run_batch(
+        Batch(
+            LESSONS + [control],
+            NOTEBOOKS,
+            root / "out",
+            prefix=("prlimit", f"--as={MEMORY_LIMIT}", "--"),
+            env=clean_env(ONE_VOICE_PROGRESS=str(root / "progress.json")),
+            jobs=3,
+        )
+    )
 
 
 @pytest.mark.slow
 def test_the_memory_limit_is_in_force(limited):
     # Without the limit, this process can map 3 GB (reserved, not touched): the control's failure is the limit's doing.
-    if resource.getrlimit(resource.RLIMIT_AS)[0] in (resource.RLIM_INFINITY,) or \
-            resource.getrlimit(resource.RLIMIT_AS)[0] > 4 * GIB:
+    if (
+        resource.getrlimit(resource.RLIMIT_AS)[0] in (resource.RLIM_INFINITY,)
+        or resource.getrlimit(resource.RLIMIT_AS)[0] > 4 * GIB
+    ):
         with mmap.mmap(-1, 3 * GIB) as block:
             assert len(block) == 3 * GIB
     control = result_for(limited, Path("control-memory.ipynb"))
@@ -524,7 +632,8 @@ def _packet(ev, tmp_path, monkeypatch):
 
 
 def _lesson_helpers(ev, tmp_path, monkeypatch):
-    from course.display import cards as lesson, documents
+    from course.display import cards as lesson
+    from course.display import documents
 
     out = [lesson.timeline_html(ev.events), lesson.sources_line_html(tuple(ev.sources.id))]
     out += [lesson.event_html(row) for _, row in ev.events.iterrows()]
@@ -534,7 +643,8 @@ def _lesson_helpers(ev, tmp_path, monkeypatch):
 
 
 def _lesson_show_functions(ev, tmp_path, monkeypatch):
-    from course.display import cards as lesson, documents
+    from course.display import cards as lesson
+    from course.display import documents
 
     shown = []
     monkeypatch.setattr(lesson, "evidence", lambda: ev)
@@ -558,8 +668,14 @@ def _course_map(ev, tmp_path, monkeypatch):
     from course.display import cards as lesson
 
     nb = nbformat.v4.new_notebook()
-    nb.metadata["one_voice"] = {"slug": "99-x" + PAYLOAD, "number": "99" + PAYLOAD, "title": PAYLOAD,
-                                "question": PAYLOAD, "minutes": 5, "difficulty": PAYLOAD}
+    nb.metadata["one_voice"] = {
+        "slug": "99-x" + PAYLOAD,
+        "number": "99" + PAYLOAD,
+        "title": PAYLOAD,
+        "question": PAYLOAD,
+        "minutes": 5,
+        "difficulty": PAYLOAD,
+    }
     folder = tmp_path / "notebooks"
     folder.mkdir()
     nbformat.write(nb, str(folder / "99-x.ipynb"))
@@ -571,7 +687,8 @@ def _course_map(ev, tmp_path, monkeypatch):
 
 
 def _force_balance(ev, tmp_path, monkeypatch):
-    from course.explorers import charts, force_balance as fb
+    from course.explorers import charts
+    from course.explorers import force_balance as fb
 
     out = []
     for estimate in fb.ESTIMATES:
@@ -644,28 +761,78 @@ def _selfcheck(ev, tmp_path, monkeypatch):
     bank.mkdir()
     p = PAYLOAD
     questions = [
-        {"id": "x-mc", "skill": "recall", "kind": "multiple_choice", "prompt": p, "options": ["a" + p, "b" + p], "answer": "a" + p,
-         "explain": "e" + p, "source_ids": ["s" + p]},
-        {"id": "x-short", "skill": "recall", "kind": "short_answer", "prompt": p, "answer": "k" + p, "explain": "e" + p,
-         "source_ids": ["s" + p]},
-        {"id": "x-num", "skill": "recall", "kind": "numeric", "prompt": p, "answer": 5, "explain": "e" + p, "source_ids": ["s" + p]},
-        {"id": "x-order", "skill": "recall", "kind": "ordering", "prompt": p, "items": ["1" + p, "2" + p], "answer": ["1" + p, "2" + p],
-         "explain": "e" + p, "source_ids": ["s" + p]},
-        {"id": "x-match", "skill": "recall", "kind": "matching", "prompt": p, "pairs": [["l" + p, "r" + p], ["m" + p, "n" + p]],
-         "explain": "e" + p, "source_ids": ["s" + p]},
+        {
+            "id": "x-mc",
+            "skill": "recall",
+            "kind": "multiple_choice",
+            "prompt": p,
+            "options": ["a" + p, "b" + p],
+            "answer": "a" + p,
+            "explain": "e" + p,
+            "source_ids": ["s" + p],
+        },
+        {
+            "id": "x-short",
+            "skill": "recall",
+            "kind": "short_answer",
+            "prompt": p,
+            "answer": "k" + p,
+            "explain": "e" + p,
+            "source_ids": ["s" + p],
+        },
+        {
+            "id": "x-num",
+            "skill": "recall",
+            "kind": "numeric",
+            "prompt": p,
+            "answer": 5,
+            "explain": "e" + p,
+            "source_ids": ["s" + p],
+        },
+        {
+            "id": "x-order",
+            "skill": "recall",
+            "kind": "ordering",
+            "prompt": p,
+            "items": ["1" + p, "2" + p],
+            "answer": ["1" + p, "2" + p],
+            "explain": "e" + p,
+            "source_ids": ["s" + p],
+        },
+        {
+            "id": "x-match",
+            "skill": "recall",
+            "kind": "matching",
+            "prompt": p,
+            "pairs": [["l" + p, "r" + p], ["m" + p, "n" + p]],
+            "explain": "e" + p,
+            "source_ids": ["s" + p],
+        },
     ]
     (bank / "99-x.json").write_text(json.dumps(questions), encoding="utf-8")
     monkeypatch.setenv("ONE_VOICE_SELFCHECKS", str(bank))
     monkeypatch.setenv("ONE_VOICE_PROGRESS", str(tmp_path / "progress.json"))
-    wrong = {"x-mc": "b" + p, "x-short": p + "?", "x-num": p, "x-order": ["2" + p, "1" + p],
-             "x-match": {"l" + p: "n" + p, "m" + p: "r" + p}}
-    right = {"x-mc": "a" + p, "x-short": "k" + p, "x-num": "5", "x-order": ["1" + p, "2" + p],
-             "x-match": {"l" + p: "r" + p, "m" + p: "n" + p}}
+    wrong = {
+        "x-mc": "b" + p,
+        "x-short": p + "?",
+        "x-num": p,
+        "x-order": ["2" + p, "1" + p],
+        "x-match": {"l" + p: "n" + p, "m" + p: "r" + p},
+    }
+    right = {
+        "x-mc": "a" + p,
+        "x-short": "k" + p,
+        "x-num": "5",
+        "x-order": ["1" + p, "2" + p],
+        "x-match": {"l" + p: "r" + p, "m" + p: "n" + p},
+    }
     out = []
     for question_id in wrong:
         for answer in (wrong[question_id], right[question_id]):
             widget = self_check(question_id)
-            values = answer if isinstance(answer, list) else list(answer.values()) if isinstance(answer, dict) else [answer]
+            values = (
+                answer if isinstance(answer, list) else list(answer.values()) if isinstance(answer, dict) else [answer]
+            )
             for control, value in zip(widget.controls, values):
                 control.value = value
             widget.submit()
@@ -684,8 +851,16 @@ def _prompts_and_planner(ev, tmp_path, monkeypatch):
     paragraph = int(ev.paragraphs[ev.paragraphs.excerpt_id == excerpt.id].n.min())
     folder = tmp_path / "prompts"
     folder.mkdir()
-    item = {"id": "x-prompt", "skill": "sourcing", "document": excerpt.id, "paragraph": paragraph, "prompt": PAYLOAD,
-            "reading": "r" + PAYLOAD, "evidence": ["e" + PAYLOAD], "claim": ev.claims.id.iloc[1]}
+    item = {
+        "id": "x-prompt",
+        "skill": "sourcing",
+        "document": excerpt.id,
+        "paragraph": paragraph,
+        "prompt": PAYLOAD,
+        "reading": "r" + PAYLOAD,
+        "evidence": ["e" + PAYLOAD],
+        "claim": ev.claims.id.iloc[1],
+    }
     (folder / "99-x.json").write_text(json.dumps([item]), encoding="utf-8")
     monkeypatch.setattr(prompts, "prompts_dir", lambda: folder)
     real_tables = evidence_bank.tables
@@ -714,39 +889,72 @@ def _reader_index(ev, tmp_path, monkeypatch):
     from course.editions.student import BuiltLesson
 
     lesson = Lesson(slug="00-x", number="00", title=PAYLOAD, question=PAYLOAD, minutes=5, difficulty=PAYLOAD)
-    return [index_html(CourseConfig(title=PAYLOAD, introduction=PAYLOAD, lessons=()), [BuiltLesson(None, lesson, None)])]
+    return [
+        index_html(CourseConfig(title=PAYLOAD, introduction=PAYLOAD, lessons=()), [BuiltLesson(None, lesson, None)])
+    ]
 
 
 def _simulation(ev, tmp_path, monkeypatch):
     from course.editions import simulation as sim
 
     built = sim.simulation(ev)
-    return [sim.instructor_sheet_html(built)] + [sim.handout_html(built, sheet, team)
-                                                 for sheet in built.rounds[:2] for team in sim.TEAMS]
+    return [sim.instructor_sheet_html(built)] + [
+        sim.handout_html(built, sheet, team) for sheet in built.rounds[:2] for team in sim.TEAMS
+    ]
 
 
 # The registry: every function in course/ that turns data into HTML, and what drives it.
 RENDERERS = [
     ("document packet", {"editions.packet.packet_html"}, _packet),
-    ("lesson helpers", {"display.cards.timeline_html", "display.cards.event_html", "display.cards.source_card_html",
-                        "display.cards.sources_line_html", "display.cards.cast_html",
-                        "display.documents.document_html"}, _lesson_helpers),
-    ("lesson show functions", {"display.cards.show_timeline", "lesson.show_timeline", "display.cards.show_event",
-                               "lesson.show_event", "display.cards.show_source", "lesson.show_source",
-                               "display.cards.show_cast", "lesson.show_cast",
-                               "display.documents.show_document", "lesson.show_document"},
-     _lesson_show_functions),
-    ("course map", {"display.cards.course_map_html", "display.cards.show_course_map", "lesson.show_course_map"}, _course_map),
-    ("force balance", {"explorers.force_balance.table_html", "explorers.charts.image_html", "lesson.force_balance"},
-     _force_balance),
+    (
+        "lesson helpers",
+        {
+            "display.cards.timeline_html",
+            "display.cards.event_html",
+            "display.cards.source_card_html",
+            "display.cards.sources_line_html",
+            "display.cards.cast_html",
+            "display.documents.document_html",
+        },
+        _lesson_helpers,
+    ),
+    (
+        "lesson show functions",
+        {
+            "display.cards.show_timeline",
+            "lesson.show_timeline",
+            "display.cards.show_event",
+            "lesson.show_event",
+            "display.cards.show_source",
+            "lesson.show_source",
+            "display.cards.show_cast",
+            "lesson.show_cast",
+            "display.documents.show_document",
+            "lesson.show_document",
+        },
+        _lesson_show_functions,
+    ),
+    (
+        "course map",
+        {"display.cards.course_map_html", "display.cards.show_course_map", "lesson.show_course_map"},
+        _course_map,
+    ),
+    (
+        "force balance",
+        {"explorers.force_balance.table_html", "explorers.charts.image_html", "lesson.force_balance"},
+        _force_balance,
+    ),
     ("withdrawal scenario", {"lesson.withdrawal_scenario"}, _withdrawal_scenario),
     ("source reader", {"lesson.source_reader"}, _source_reader),
     ("who knew what", {"lesson.who_knew_what"}, _who_knew_what),
     ("plan comparison", {"lesson.plan_comparison"}, _plan_comparison),
     ("argument map", {"lesson.argument_map"}, _argument_map),
     ("self-check", {"lesson.self_check"}, _selfcheck),
-    ("prompts, evidence picker, essay planner", {"lesson.prompt", "lesson.evidence_picker", "lesson.essay_planner"},
-     _prompts_and_planner),
+    (
+        "prompts, evidence picker, essay planner",
+        {"lesson.prompt", "lesson.evidence_picker", "lesson.essay_planner"},
+        _prompts_and_planner,
+    ),
     ("reader index", {"editions.reader.index_html"}, _reader_index),
     ("simulation", {"editions.simulation.handout_html", "editions.simulation.instructor_sheet_html"}, _simulation),
 ]
@@ -758,7 +966,7 @@ def test_every_renderer_escapes_markup_in_the_data(render, poisoned, tmp_path, m
     outputs = [o for o in produce(poisoned, tmp_path, monkeypatch) if o]
     assert outputs, f"{name} produced no HTML"
     assert any(ESCAPED_MARK in o for o in outputs), f"{name}: the poisoned data never reached its HTML"
-    found = [(problem, o[max(0, o.lower().find("<script") - 80):][:200]) for o in outputs for problem in unsafe(o)]
+    found = [(problem, o[max(0, o.lower().find("<script") - 80) :][:200]) for o in outputs for problem in unsafe(o)]
     assert not found, f"{name} lets markup from the data through: {found[:3]}"
 
 
@@ -770,11 +978,18 @@ def test_the_registry_covers_every_html_renderer():
     for path in sorted(COURSE.rglob("*.py")):
         module = ".".join(path.relative_to(COURSE).with_suffix("").parts)
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and (
-                    node.name.endswith("_html") or node.name.startswith("show_")):
+            if (
+                isinstance(node, ast.FunctionDef)
+                and not node.name.startswith("_")
+                and (node.name.endswith("_html") or node.name.startswith("show_"))
+            ):
                 public.add(f"{module}.{node.name}")
-    not_renderers = {"evidence", "force_table", "require_form",  # data and a plain-text form check
-                     "mark_evidence"}  # prints one plain-text sentence, no HTML
+    not_renderers = {
+        "evidence",
+        "force_table",
+        "require_form",  # data and a plain-text form check
+        "mark_evidence",
+    }  # prints one plain-text sentence, no HTML
     public |= {f"lesson.{name}" for name in course.lesson.__all__ if name not in not_renderers}
     covered = set().union(*(covers for _, covers, _ in RENDERERS))
     assert len(public) > 15, "the scan found too few renderers: has the package moved?"
@@ -850,8 +1065,13 @@ def test_the_key_scan_finds_a_planted_solution(tmp_path):
 
 def lesson_file(path: Path) -> Path:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["one_voice"] = {"slug": path.stem, "title": "Mine", "question": "Why?", "minutes": 10,
-                                "difficulty": "introductory"}
+    nb.metadata["one_voice"] = {
+        "slug": path.stem,
+        "title": "Mine",
+        "question": "Why?",
+        "minutes": 10,
+        "difficulty": "introductory",
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(path))
     return path
@@ -862,6 +1082,7 @@ def test_a_course_config_cannot_reach_outside_its_folder(tmp_path, how):
     """An absolute path, and a key file that is a symlink out, are refused (test_course_config.py covers
     `../` paths and a notebook symlinked out)."""
     from course.editions import config as course_config
+
     folder = tmp_path / "instructor"
     outside = lesson_file(tmp_path / "elsewhere" / "x.ipynb")  # real files: refusals are not "missing file"
     (outside.parent / "x.key.json").write_text("{}", encoding="utf-8")
@@ -884,6 +1105,7 @@ def test_a_course_config_cannot_reach_outside_its_folder(tmp_path, how):
 def test_a_course_config_may_name_its_own_lessons(tmp_path):
     """Control for the refusals above: the same lesson inside the folder (in a subfolder) is accepted."""
     from course.editions import config as course_config
+
     folder = tmp_path / "instructor"
     lesson_file(folder / "mine" / "x.ipynb")
     config = folder / "course.yml"
@@ -895,15 +1117,29 @@ def test_a_course_config_may_name_its_own_lessons(tmp_path):
 # --- 6. a broken self-check bank ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("damage, expected", [
-    (lambda bank: bank[0].update(answer="Somebody else"),
-     ["question 'start-paper-author', key [0].answer:", '"Somebody else" is not one of the options', "Fix:"]),
-    (lambda bank: bank[1].pop("explain"),
-     ["question 'start-cpv-last-troops', key [1].explain:", '"explain" is missing', "Fix: add it"]),
-    (lambda bank: bank[2].update(kind="essay"),
-     ["question 'start-order-events', key [2].kind:", '"essay" is not allowed', "Fix: use one of: multiple_choice"]),
-    ("[{\"id\": \"start-paper-author\",}]", ["not valid JSON", "line 1", "Fix:"]),
-], ids=["answer-not-an-option", "missing-key", "unknown-kind", "invalid-json"])
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        (
+            lambda bank: bank[0].update(answer="Somebody else"),
+            ["question 'start-paper-author', key [0].answer:", '"Somebody else" is not one of the options', "Fix:"],
+        ),
+        (
+            lambda bank: bank[1].pop("explain"),
+            ["question 'start-cpv-last-troops', key [1].explain:", '"explain" is missing', "Fix: add it"],
+        ),
+        (
+            lambda bank: bank[2].update(kind="essay"),
+            [
+                "question 'start-order-events', key [2].kind:",
+                '"essay" is not allowed',
+                "Fix: use one of: multiple_choice",
+            ],
+        ),
+        ('[{"id": "start-paper-author",}]', ["not valid JSON", "line 1", "Fix:"]),
+    ],
+    ids=["answer-not-an-option", "missing-key", "unknown-kind", "invalid-json"],
+)
 def test_a_broken_selfcheck_bank_gives_one_clear_message(tmp_path, monkeypatch, damage, expected):
     from course.coursework import selfchecks as checks
     from course.coursework.selfcheck_widget import self_check

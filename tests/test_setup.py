@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests import imagekit
 from course.catalog import MAP_END, MAP_START, lessons, replace_course_map
+from tests import imagekit
 from tests.helpers import free_port, root_flag, wait_for_json
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,10 +34,23 @@ def test_readme_course_map_matches_the_notebooks():
 def test_make_lab_serves_the_start_notebook():
     """Run the real `make lab` target on a free loopback port with a token, fetch the lesson, stop it."""
     port, token = free_port(), secrets.token_hex(16)
-    args = " ".join(["--no-browser", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-                     "--ServerApp.open_browser=False", *root_flag()])
-    server = subprocess.Popen(["make", "-s", "lab", f"LAB_ARGS={args}", f"VENV={Path(sys.prefix)}"], cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    args = " ".join(
+        [
+            "--no-browser",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--IdentityProvider.token={token}",
+            "--ServerApp.open_browser=False",
+            *root_flag(),
+        ]
+    )
+    server = subprocess.Popen(
+        ["make", "-s", "lab", f"LAB_ARGS={args}", f"VENV={Path(sys.prefix)}"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         body = wait_for_json(f"http://127.0.0.1:{port}/api/contents/notebooks/00-start-here.ipynb?token={token}")
         model = json.loads(body)
@@ -62,7 +75,7 @@ def test_hub_image_runs_every_lesson_with_an_empty_separate_home(image):
     # The extension the widgets need must be there and enabled.
     listing = image.run([str(image.bin / "jupyter"), "labextension", "list"], cwd=image.repo_dir, timeout=120)
     text = listing.stdout + listing.stderr
-    line = next((l for l in text.splitlines() if "@jupyter-widgets/jupyterlab-manager" in l), "")
+    line = next((row for row in text.splitlines() if "@jupyter-widgets/jupyterlab-manager" in row), "")
     assert "enabled" in line and "OK" in line, text
     clone = imagekit.student_home(image)
     assert sorted(p.name for p in image.home.iterdir()) == [imagekit.FOLDER]  # nothing else in the volume
@@ -99,25 +112,49 @@ def test_old_layout_with_the_package_in_home_fails_under_a_home_volume(image, tm
 
 def test_binder_pins_the_jupyterhub_the_tests_run():
     """The image's jupyterhub-singleuser is the version the hub tests ran (and must match the hub's major version)."""
-    pins = dict(line.split("==", 1) for line in (REPO / "binder" / "requirements.txt").read_text().splitlines()
-                if "==" in line and not line.startswith("#"))
-    assert pins.get("jupyterhub") == metadata.version("jupyterhub"), \
+    pins = dict(
+        line.split("==", 1)
+        for line in (REPO / "binder" / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    assert pins.get("jupyterhub") == metadata.version("jupyterhub"), (
         f"binder/requirements.txt pins jupyterhub=={pins.get('jupyterhub')}; the tests run {metadata.version('jupyterhub')}"
+    )
 
 
 @pytest.mark.slow
 def test_repo2docker_accepts_the_repository():
     """The guide's build command parses, and its Dockerfile has the steps tests/imagekit.py reproduces."""
     repo2docker = Path(sys.executable).with_name("repo2docker")
-    result = subprocess.run([str(repo2docker), "--no-build", "--debug", "--target-repo-dir", "/srv/one-voice-1958",
-                             "--user-name", "jovyan", "--user-id", "1000", "."], cwd=REPO,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            str(repo2docker),
+            "--no-build",
+            "--debug",
+            "--target-repo-dir",
+            "/srv/one-voice-1958",
+            "--user-name",
+            "jovyan",
+            "--user-id",
+            "1000",
+            ".",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     assert "FROM " in output
-    for step in ("ARG REPO_DIR=${HOME}", "WORKDIR ${REPO_DIR}", "COPY --chown=1000:1000 src/ ${REPO_DIR}/",
-                 'pip install --no-cache-dir -r "binder/requirements.txt"', "RUN ./binder/postBuild",
-                 "ENV NB_PYTHON_PREFIX=${CONDA_DIR}/envs/notebook"):
+    for step in (
+        "ARG REPO_DIR=${HOME}",
+        "WORKDIR ${REPO_DIR}",
+        "COPY --chown=1000:1000 src/ ${REPO_DIR}/",
+        'pip install --no-cache-dir -r "binder/requirements.txt"',
+        "RUN ./binder/postBuild",
+        "ENV NB_PYTHON_PREFIX=${CONDA_DIR}/envs/notebook",
+    ):
         assert step in output, f"repo2docker's Dockerfile no longer has {step!r}: update tests/imagekit.py"
     guide = (REPO / "docs" / "deploying-on-a-hub.md").read_text(encoding="utf-8")
     assert "--target-repo-dir /srv/one-voice-1958" in guide

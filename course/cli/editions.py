@@ -13,37 +13,70 @@ from course.editions.config import ConfigError
 from course.i18n import N_, _
 
 DONE = {
-    "student": N_("Wrote the student collection ({count} lessons) to {out}. Students open notebooks/ after "
-                  "`pip install -e .` there, or launch it on Binder."),
-    "instructor": N_("Wrote the instructor edition ({count} lessons chosen) to {out}: nbgrader_config.py, source/ and "
-                     "rubrics.md. Run `nbgrader generate_assignment <lesson>` there."),
-    "reader": N_("Wrote the reader edition ({count} lessons) to {out}. Open {out}/index.html in a browser; it works "
-                 "offline."),
-    "simulation": N_("Wrote the three-capitals simulation to {out}: instructor-sheet.md and .pdf, and one handout per "
-                     "round and team in handouts/. Start with the instructor sheet."),
+    "student": N_(
+        "Wrote the student collection ({count} lessons) to {out}. Students open notebooks/ after "
+        "`pip install -e .` there, or launch it on Binder."
+    ),
+    "instructor": N_(
+        "Wrote the instructor edition ({count} lessons chosen) to {out}: nbgrader_config.py, source/ and "
+        "rubrics.md. Run `nbgrader generate_assignment <lesson>` there."
+    ),
+    "reader": N_(
+        "Wrote the reader edition ({count} lessons) to {out}. Open {out}/index.html in a browser; it works offline."
+    ),
+    "simulation": N_(
+        "Wrote the three-capitals simulation to {out}: instructor-sheet.md and .pdf, and one handout per "
+        "round and team in handouts/. Start with the instructor sheet."
+    ),
     "packet": N_("Wrote the document packets ({count} lessons) to {out}: one PDF per lesson, ready to print."),
 }
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("build", help=_(
-        "build an edition: student (a customised collection), instructor (nbgrader source course), reader "
-        "(offline HTML), packet (printable PDFs) or simulation (three-capitals classroom simulation: instructor sheet "
-        "and team handouts, Markdown and PDF)"))
-    parser.add_argument("--edition", choices=EDITIONS, default="student", help=_(
-        "student: notebooks, package and data to hand out; instructor: nbgrader source course with model answers, "
-        "hidden tests and rubrics; reader: static HTML that works offline; packet: one printable PDF per lesson with its "
-        "documents, prompts and sources; simulation: the three-capitals classroom simulation (default: student)"))
-    parser.add_argument("--config", type=Path, default=None, metavar="course.yml", help=_(
-        "course config (see course.yml): which lessons, in what order, exercises, self-checks, points, due dates "
-        "(default: the whole collection)"))
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help=_("folder to write; it must not exist or be empty"))
-    parser.add_argument("--force", action="store_true",
-                        help=_("replace a non-empty output folder (only once the new build has succeeded)"))
-    parser.add_argument("--strict", action="store_true", help=_(
-        "refuse to build, instead of warning, when a lesson you keep builds on or refers to a lesson you leave out "
-        "(the same as strict: on in course.yml)"))
+    parser = commands.add_parser(
+        "build",
+        help=_(
+            "build an edition: student (a customised collection), instructor (nbgrader source course), reader "
+            "(offline HTML), packet (printable PDFs) or simulation (three-capitals classroom simulation: instructor sheet "
+            "and team handouts, Markdown and PDF)"
+        ),
+    )
+    parser.add_argument(
+        "--edition",
+        choices=EDITIONS,
+        default="student",
+        help=_(
+            "student: notebooks, package and data to hand out; instructor: nbgrader source course with model answers, "
+            "hidden tests and rubrics; reader: static HTML that works offline; packet: one printable PDF per lesson with its "
+            "documents, prompts and sources; simulation: the three-capitals classroom simulation (default: student)"
+        ),
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="course.yml",
+        help=_(
+            "course config (see course.yml): which lessons, in what order, exercises, self-checks, points, due dates "
+            "(default: the whole collection)"
+        ),
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help=_("folder to write; it must not exist or be empty")
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=_("replace a non-empty output folder (only once the new build has succeeded)"),
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help=_(
+            "refuse to build, instead of warning, when a lesson you keep builds on or refers to a lesson you leave out "
+            "(the same as strict: on in course.yml)"
+        ),
+    )
     parser.set_defaults(run=run)
 
 
@@ -55,9 +88,15 @@ class Bar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         console = console or Console(stderr=True)
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=console, transient=True,
-                                 disable=not console.is_terminal)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
         self.task = None
 
     def __enter__(self):

@@ -19,14 +19,24 @@ def _validate(args: argparse.Namespace) -> int:
         print(_("The evidence base has a problem.\n{error}\nNothing was changed.", error=error), file=sys.stderr)
         return 1
     counts = summary(evidence)
-    print(_("The evidence base is valid: {sources} sources, {people} people, {events} events, {claims} argument "
-            "nodes, {plans} plan cells, {forces} force figures.", **counts))
+    print(
+        _(
+            "The evidence base is valid: {sources} sources, {people} people, {events} events, {claims} argument "
+            "nodes, {plans} plan cells, {forces} force figures.",
+            **counts,
+        )
+    )
     return 0
 
 
 # Modules that add a subcommand: each has `add_parser(commands)`, which sets `run`.
-SUBCOMMAND_MODULES = ("course.cli.progress", "course.cli.links", "course.cli.editions", "course.cli.alignment",
-                      "course.cli.grades")
+SUBCOMMAND_MODULES = (
+    "course.cli.progress",
+    "course.cli.links",
+    "course.cli.editions",
+    "course.cli.alignment",
+    "course.cli.grades",
+)
 
 
 def _course_map(args: argparse.Namespace) -> int:
@@ -47,8 +57,14 @@ def _course_map(args: argparse.Namespace) -> int:
         return 0
     readme = Path(args.write)
     readme.write_text(replace_course_map(readme.read_text(encoding="utf-8"), items), encoding="utf-8")
-    print(ngettext("Course map in {file} updated ({n} lesson).", "Course map in {file} updated ({n} lessons).",
-                   len(items), file=readme))
+    print(
+        ngettext(
+            "Course map in {file} updated ({n} lesson).",
+            "Course map in {file} updated ({n} lessons).",
+            len(items),
+            file=readme,
+        )
+    )
     return 0
 
 
@@ -57,17 +73,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"one-voice {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help=_("validate the evidence base (data/) and print a report"))
-    validate.add_argument("--data", default=None,
-                          help=_("folder holding datapackage.json (default: the collection's data/)"))
+    validate.add_argument(
+        "--data", default=None, help=_("folder holding datapackage.json (default: the collection's data/)")
+    )
     validate.set_defaults(run=_validate)
-    course_map = commands.add_parser("course-map", help=_(
-        "print the course map (lesson, title, central question, time) from the notebooks' metadata"))
-    course_map.add_argument("--write", metavar="README",
-                            help=_("rewrite the course map between the markers in this README"))
-    course_map.add_argument("--notebooks", default=None,
-                            help=_("folder of lesson notebooks (default: the collection's notebooks/)"))
-    course_map.add_argument("--load", action="store_true", help=_(
-        "print each lesson's reading load (our prose, other text, primary text, tasks) and the time it models"))
+    course_map = commands.add_parser(
+        "course-map",
+        help=_("print the course map (lesson, title, central question, time) from the notebooks' metadata"),
+    )
+    course_map.add_argument(
+        "--write", metavar="README", help=_("rewrite the course map between the markers in this README")
+    )
+    course_map.add_argument(
+        "--notebooks", default=None, help=_("folder of lesson notebooks (default: the collection's notebooks/)")
+    )
+    course_map.add_argument(
+        "--load",
+        action="store_true",
+        help=_("print each lesson's reading load (our prose, other text, primary text, tasks) and the time it models"),
+    )
     course_map.set_defaults(run=_course_map)
     for module in SUBCOMMAND_MODULES:
         importlib.import_module(module).add_parser(commands)

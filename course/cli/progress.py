@@ -27,13 +27,27 @@ CSV_COLUMNS = ("lesson", "question", "attempts", "correct", "latest_answer", "la
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("progress", help=_("summarise a student's self-check answers, or write a hand-in file"))
-    parser.add_argument("--file", type=Path, default=None,
-                        help=_("the progress file (default: ONE_VOICE_PROGRESS, else ./.one-voice-progress.json, "
-                               "else notebooks/.one-voice-progress.json)"))
-    parser.add_argument("--export", type=Path, default=None, metavar="OUT.json|OUT.csv",
-                        help=_("write a hand-in file instead of the summary: OUT.json (every attempt) or OUT.csv "
-                               "(one row per question)"))
+    parser = commands.add_parser(
+        "progress", help=_("summarise a student's self-check answers, or write a hand-in file")
+    )
+    parser.add_argument(
+        "--file",
+        type=Path,
+        default=None,
+        help=_(
+            "the progress file (default: ONE_VOICE_PROGRESS, else ./.one-voice-progress.json, "
+            "else notebooks/.one-voice-progress.json)"
+        ),
+    )
+    parser.add_argument(
+        "--export",
+        type=Path,
+        default=None,
+        metavar="OUT.json|OUT.csv",
+        help=_(
+            "write a hand-in file instead of the summary: OUT.json (every attempt) or OUT.csv (one row per question)"
+        ),
+    )
     parser.set_defaults(run=run)
 
 
@@ -50,9 +64,15 @@ def per_question(attempts: list[dict[str, Any]], bank: dict[str, checks.Question
     rows: dict[str, dict[str, Any]] = {}
     for attempt in attempts:
         qid = attempt["question"]
-        row = rows.setdefault(qid, {"lesson": bank[qid].lesson if qid in bank else OTHER, "question": qid, "attempts": 0})
-        row.update(attempts=row["attempts"] + 1, correct=attempt["correct"],
-                   latest_answer=attempt["answer"], latest_time=attempt["time"])
+        row = rows.setdefault(
+            qid, {"lesson": bank[qid].lesson if qid in bank else OTHER, "question": qid, "attempts": 0}
+        )
+        row.update(
+            attempts=row["attempts"] + 1,
+            correct=attempt["correct"],
+            latest_answer=attempt["answer"],
+            latest_time=attempt["time"],
+        )
     return sorted(rows.values(), key=lambda r: (r["lesson"] == OTHER, r["lesson"], r["question"]))
 
 
@@ -63,16 +83,28 @@ def per_lesson(rows: list[dict[str, Any]], bank: dict[str, checks.Question]) -> 
     for lesson in lessons:
         mine = [r for r in rows if r["lesson"] == lesson]
         total = sum(1 for q in bank.values() if q.lesson == lesson) if lesson != OTHER else len(mine)
-        summary.append({"lesson": lesson, "questions": total, "attempted": len(mine),
-                        "correct": sum(1 for r in mine if r["correct"])})
+        summary.append(
+            {
+                "lesson": lesson,
+                "questions": total,
+                "attempted": len(mine),
+                "correct": sum(1 for r in mine if r["correct"]),
+            }
+        )
     return summary
 
 
 def run(args: argparse.Namespace) -> int:
     path = args.file or default_file()
     if not path.exists():
-        print(_("No progress file at {file}: no self-check answers have been saved there yet. Give the path with "
-                "--file.", file=path), file=sys.stderr)
+        print(
+            _(
+                "No progress file at {file}: no self-check answers have been saved there yet. Give the path with "
+                "--file.",
+                file=path,
+            ),
+            file=sys.stderr,
+        )
         return 1
     try:
         document = progress.read_document(path)
@@ -86,12 +118,24 @@ def run(args: argparse.Namespace) -> int:
         print(_("Self-check progress in {file}; saved attempts: {attempts}.", file=path, attempts=len(attempts)))
         for lesson in per_lesson(rows, bank):
             name = lesson["lesson"] or _("(questions not in this collection's bank)")
-            print(ngettext("  {lesson}: {attempted} of {n} question attempted, {correct} correct (latest answer)",
-                           "  {lesson}: {attempted} of {n} questions attempted, {correct} correct (latest answer)",
-                           lesson["questions"], lesson=name, attempted=lesson["attempted"], correct=lesson["correct"]))
+            print(
+                ngettext(
+                    "  {lesson}: {attempted} of {n} question attempted, {correct} correct (latest answer)",
+                    "  {lesson}: {attempted} of {n} questions attempted, {correct} correct (latest answer)",
+                    lesson["questions"],
+                    lesson=name,
+                    attempted=lesson["attempted"],
+                    correct=lesson["correct"],
+                )
+            )
         answered = answer_rows(document)
-        print(_("Written answers to document prompts: {answers}; paragraphs marked as evidence: {marks}.",
-                answers=len(answered), marks=len([e for e in _marks(document) if not e.get("removed")])))
+        print(
+            _(
+                "Written answers to document prompts: {answers}; paragraphs marked as evidence: {marks}.",
+                answers=len(answered),
+                marks=len([e for e in _marks(document) if not e.get("removed")]),
+            )
+        )
         return 0
     return _export(args.export, path, attempts, rows, bank, document)
 
@@ -102,9 +146,17 @@ def answer_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     found = []
     for pid, answer in prompts.latest_answers(document).items():
         p = known.get(pid)
-        found.append({"lesson": p.lesson if p else OTHER, "prompt": pid, "document": p.document if p else "",
-                      "paragraph": p.paragraph if p else None, "claim": p.claim if p else "",
-                      "text": answer["text"], "time": answer["time"]})
+        found.append(
+            {
+                "lesson": p.lesson if p else OTHER,
+                "prompt": pid,
+                "document": p.document if p else "",
+                "paragraph": p.paragraph if p else None,
+                "claim": p.claim if p else "",
+                "text": answer["text"],
+                "time": answer["time"],
+            }
+        )
     return sorted(found, key=lambda r: (r["lesson"] == OTHER, r["lesson"], r["prompt"]))
 
 
@@ -143,11 +195,21 @@ def _export(out: Path, source: Path, attempts: list, rows: list, bank: dict, doc
                 text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
                 writer.writerow({**row, "latest_answer": text})
             for answer in answers:
-                writer.writerow({"lesson": answer["lesson"], "question": answer["prompt"], "attempts": "",
-                                 "correct": "", "latest_answer": answer["text"], "latest_time": answer["time"]})
+                writer.writerow(
+                    {
+                        "lesson": answer["lesson"],
+                        "question": answer["prompt"],
+                        "attempts": "",
+                        "correct": "",
+                        "latest_answer": answer["text"],
+                        "latest_time": answer["time"],
+                    }
+                )
         beside = out.with_name(out.stem + ".outline.md")
         beside.write_text(outline, encoding="utf-8")
         print(_("Wrote the essay outline to {file}.", file=beside))
     print(ngettext("Wrote {n} question to {file}.", "Wrote {n} questions to {file}.", len(rows), file=out))
-    print(ngettext("Wrote {n} written answer to {file}.", "Wrote {n} written answers to {file}.", len(answers), file=out))
+    print(
+        ngettext("Wrote {n} written answer to {file}.", "Wrote {n} written answers to {file}.", len(answers), file=out)
+    )
     return 0

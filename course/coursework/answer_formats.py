@@ -40,10 +40,15 @@ def _order_ok(value: object, letters: str) -> bool:
 
 
 def _letters(form: str) -> str:
-    letters = form[len(ORDER_PREFIX):]
+    letters = form[len(ORDER_PREFIX) :]
     if not re.fullmatch(r"[A-Z]{2,26}", letters) or len(set(letters)) != len(letters):
-        raise ValueError(_('The form "{form}" is not a form require_form knows. Fix: write "order:" and the capital '
-                           'letters to put in order, each once, e.g. "order:ABCDE".', form=form))
+        raise ValueError(
+            _(
+                'The form "{form}" is not a form require_form knows. Fix: write "order:" and the capital '
+                'letters to put in order, each once, e.g. "order:ABCDE".',
+                form=form,
+            )
+        )
     return letters
 
 
@@ -55,23 +60,38 @@ def form_feedback(value: object, form: str) -> str:
     elif form in ("date", "integer"):
         right_form = _date_ok(value) if form == "date" else _integer_ok(value)
     else:
-        raise ValueError(_('The form "{form}" is not a form require_form knows. Fix: use "date", "integer" or '
-                           '"order:" followed by the letters, e.g. "order:ABCDE".', form=form))
+        raise ValueError(
+            _(
+                'The form "{form}" is not a form require_form knows. Fix: use "date", "integer" or '
+                '"order:" followed by the letters, e.g. "order:ABCDE".',
+                form=form,
+            )
+        )
     if value is Ellipsis or value is None:
         return _("Not answered yet: replace ... with your answer and run the cell again.")
     if right_form:
         return _("Your answer has the right form. (Whether it is right is checked when your work is graded.)")
     if form == "date":
-        return _('Your answer {value} does not have the right form: write a date as a string in quotation marks, '
-                 'like "1958-01-24".', value=repr(value))
+        return _(
+            "Your answer {value} does not have the right form: write a date as a string in quotation marks, "
+            'like "1958-01-24".',
+            value=repr(value),
+        )
     if form == "integer":
-        return _("Your answer {value} does not have the right form: write a whole number without commas or "
-                 "quotation marks, like 250000.", value=repr(value))
+        return _(
+            "Your answer {value} does not have the right form: write a whole number without commas or "
+            "quotation marks, like 250000.",
+            value=repr(value),
+        )
     from babel.lists import format_list
 
-    return _('Your answer {value} does not have the right form: write the letters {letters}, each exactly once, in '
-             'one string in quotation marks, like "{example}".', value=repr(value),
-             letters=format_list(list(letters), locale=i18n.locale()), example=letters)
+    return _(
+        "Your answer {value} does not have the right form: write the letters {letters}, each exactly once, in "
+        'one string in quotation marks, like "{example}".',
+        value=repr(value),
+        letters=format_list(list(letters), locale=i18n.locale()),
+        example=letters,
+    )
 
 
 def require_form(value: object, form: str) -> None:

@@ -71,8 +71,9 @@ def load_key(path: Path) -> dict[str, dict[str, str]]:
     except FileNotFoundError:
         return {}
     except json.JSONDecodeError as error:
-        raise AnswerKeyFileError(path, _("the answer key is not valid JSON ({detail}).", detail=error),
-                                 _("correct the JSON syntax.")) from None
+        raise AnswerKeyFileError(
+            path, _("the answer key is not valid JSON ({detail}).", detail=error), _("correct the JSON syntax.")
+        ) from None
     try:
         schemas.validate(key, SCHEMA, path)
     except schemas.InvalidFile as error:
@@ -86,26 +87,47 @@ def checked_key(nb, notebook: Path, key_file: Path) -> dict[str, dict[str, str]]
     cells = {cell.grade_id: cell for cell in graded_cells(nb)}
     for grade_id in key:
         if grade_id not in cells:
-            raise AnswerKeyError(_('{file}: the answer key has an entry for grade id "{grade_id}", but {notebook} has no '
-                                   "nbgrader cell with that id (its ids: {ids}). Fix: correct the id, or remove the "
-                                   "entry if the exercise was removed.", file=key_file, grade_id=grade_id,
-                                   notebook=notebook, ids=", ".join(cells) or "-"))
+            raise AnswerKeyError(
+                _(
+                    '{file}: the answer key has an entry for grade id "{grade_id}", but {notebook} has no '
+                    "nbgrader cell with that id (its ids: {ids}). Fix: correct the id, or remove the "
+                    "entry if the exercise was removed.",
+                    file=key_file,
+                    grade_id=grade_id,
+                    notebook=notebook,
+                    ids=", ".join(cells) or "-",
+                )
+            )
     for grade_id, cell in cells.items():
         entry = key.get(grade_id)
         for field in cell.required:
             if entry is None or not isinstance(entry.get(field), str) or not entry[field].strip():
-                raise AnswerKeyError(_('{notebook}: the {kind} cell "{grade_id}" has no "{field}" in {file}. Fix: add '
-                                       '"{grade_id}": {{"{field}": "..."}} to {file} (solution cells need "solution", '
-                                       'written answers also "rubric", autograder test cells "hidden_tests").',
-                                       notebook=notebook, grade_id=grade_id, file=key_file,
-                                       kind=_(KIND_NAMES[cell.kind]), field=field))
+                raise AnswerKeyError(
+                    _(
+                        '{notebook}: the {kind} cell "{grade_id}" has no "{field}" in {file}. Fix: add '
+                        '"{grade_id}": {{"{field}": "..."}} to {file} (solution cells need "solution", '
+                        'written answers also "rubric", autograder test cells "hidden_tests").',
+                        notebook=notebook,
+                        grade_id=grade_id,
+                        file=key_file,
+                        kind=_(KIND_NAMES[cell.kind]),
+                        field=field,
+                    )
+                )
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and cell.cell_type == "markdown" and cell.source.strip() != TEXT_STUB:
-            raise AnswerKeyError(_('{notebook}: the written-answer cell "{grade_id}" must read exactly "{stub}" in the '
-                                   "student notebook (nbgrader puts that text back when it releases the assignment). "
-                                   "Fix: set the cell's text to {stub} and put the model answer in the key's "
-                                   '"solution".', notebook=notebook, grade_id=meta["grade_id"], stub=TEXT_STUB))
+            raise AnswerKeyError(
+                _(
+                    '{notebook}: the written-answer cell "{grade_id}" must read exactly "{stub}" in the '
+                    "student notebook (nbgrader puts that text back when it releases the assignment). "
+                    "Fix: set the cell's text to {stub} and put the model answer in the key's "
+                    '"solution".',
+                    notebook=notebook,
+                    grade_id=meta["grade_id"],
+                    stub=TEXT_STUB,
+                )
+            )
     return key
 
 

@@ -45,15 +45,15 @@ class EvidenceError(ValueError):
 
 @dataclass(frozen=True)
 class Item:
-    key: str          # "answer:<prompt id>" or "mark:<excerpt>:<n>:<claim>"
-    kind: str         # "answer" or "mark"
+    key: str  # "answer:<prompt id>" or "mark:<excerpt>:<n>:<claim>"
+    kind: str  # "answer" or "mark"
     lesson: str
     excerpt: str
-    letter: str       # the document's letter on its lesson's page
+    letter: str  # the document's letter on its lesson's page
     paragraph: int
     claim: str
-    text: str         # the student's answer or note
-    question: str     # the prompt (answers only)
+    text: str  # the student's answer or note
+    question: str  # the prompt (answers only)
     time: str
 
 
@@ -73,36 +73,77 @@ def tables(ev=None) -> dict[str, Any]:
     paragraphs: dict[str, list[int]] = {}
     for row in ev.paragraphs.sort_values("n").itertuples():
         paragraphs.setdefault(row.excerpt_id, []).append(int(row.n))
-    claims = {row.id: {"text": row.text, "target": row.target if isinstance(row.target, str) else "",
-                       "lesson": row.lesson, "kind": row.kind} for row in ev.claims.itertuples()}
-    return {"lesson_of": lesson_of, "letter_of": letter_of, "headings": headings, "paragraphs": paragraphs,
-            "claims": claims}
+    claims = {
+        row.id: {
+            "text": row.text,
+            "target": row.target if isinstance(row.target, str) else "",
+            "lesson": row.lesson,
+            "kind": row.kind,
+        }
+        for row in ev.claims.itertuples()
+    }
+    return {
+        "lesson_of": lesson_of,
+        "letter_of": letter_of,
+        "headings": headings,
+        "paragraphs": paragraphs,
+        "claims": claims,
+    }
 
 
 def check_mark(excerpt_id: str, paragraph: int, claim: str, refs: dict[str, Any]) -> None:
     """Raise EvidenceError naming the bad value and the fix, or return None."""
     if excerpt_id not in refs["lesson_of"]:
-        raise EvidenceError(_("There is no document {id} in data/excerpts.csv. Fix: use the id shown under the "
-                              "document's heading in the lesson, e.g. {example}.", id=excerpt_id,
-                              example=next(iter(refs["lesson_of"]), "?")))
+        raise EvidenceError(
+            _(
+                "There is no document {id} in data/excerpts.csv. Fix: use the id shown under the "
+                "document's heading in the lesson, e.g. {example}.",
+                id=excerpt_id,
+                example=next(iter(refs["lesson_of"]), "?"),
+            )
+        )
     numbers = refs["paragraphs"].get(excerpt_id, [])
     if not isinstance(paragraph, int) or isinstance(paragraph, bool) or paragraph not in numbers:
-        raise EvidenceError(_("Document {id} has no paragraph {n}. Fix: use one of its paragraph numbers "
-                              "({numbers}).", id=excerpt_id, n=paragraph, numbers=", ".join(map(str, numbers))))
+        raise EvidenceError(
+            _(
+                "Document {id} has no paragraph {n}. Fix: use one of its paragraph numbers ({numbers}).",
+                id=excerpt_id,
+                n=paragraph,
+                numbers=", ".join(map(str, numbers)),
+            )
+        )
     if claim not in refs["claims"]:
-        raise EvidenceError(_("There is no claim {claim} in data/claims.csv. Fix: use a node id from the "
-                              "argument map, such as C02 or C24.", claim=claim))
+        raise EvidenceError(
+            _(
+                "There is no claim {claim} in data/claims.csv. Fix: use a node id from the "
+                "argument map, such as C02 or C24.",
+                claim=claim,
+            )
+        )
 
 
 # --- the bank -------------------------------------------------------------------------------------
 
 
-def mark(excerpt_id: str, paragraph: int, claim: str, note: str = "", *, remove: bool = False,
-         refs: dict[str, Any] | None = None, path: Path | str | None = None) -> dict[str, Any]:
+def mark(
+    excerpt_id: str,
+    paragraph: int,
+    claim: str,
+    note: str = "",
+    *,
+    remove: bool = False,
+    refs: dict[str, Any] | None = None,
+    path: Path | str | None = None,
+) -> dict[str, Any]:
     """Save (or, with remove=True, withdraw) a paragraph marked as evidence for a claim; returns the entry."""
     check_mark(excerpt_id, paragraph, claim, refs or tables())
-    entry = {"excerpt": excerpt_id, "paragraph": paragraph, "claim": claim, "note": note or "",
-             "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    entry = {
+        "excerpt": excerpt_id,
+        "paragraph": paragraph,
+        "claim": claim,
+        "note": note or "",
+        "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
     if remove:
         entry["removed"] = True
     progress.update(lambda doc: doc["evidence"].append(entry), path)
@@ -113,13 +154,23 @@ def mark_evidence(excerpt_id: str, paragraph: int, claim: str, note: str = "", r
     """Lesson call: `mark_evidence("puzanov-1957-11-13-a", 2, claim="C19", note="...")` puts ¶2 in the bank."""
     refs = tables()
     mark(excerpt_id, paragraph, claim, note, remove=remove, refs=refs)
-    where = _("Document {letter} (lesson {lesson}), ¶{n}", letter=refs["letter_of"][excerpt_id],
-              lesson=refs["lesson_of"][excerpt_id][:2], n=paragraph)
+    where = _(
+        "Document {letter} (lesson {lesson}), ¶{n}",
+        letter=refs["letter_of"][excerpt_id],
+        lesson=refs["lesson_of"][excerpt_id][:2],
+        n=paragraph,
+    )
     if remove:
         print(_("Removed {where} from your evidence bank for claim {claim}.", where=where, claim=claim))
     else:
-        print(_("Saved {where} in your evidence bank as evidence bearing on claim {claim}; you will find it in "
-                "lesson 08's essay planner.", where=where, claim=claim))
+        print(
+            _(
+                "Saved {where} in your evidence bank as evidence bearing on claim {claim}; you will find it in "
+                "lesson 08's essay planner.",
+                where=where,
+                claim=claim,
+            )
+        )
 
 
 def items(document: dict[str, Any], refs: dict[str, Any], bank: dict[str, prompt_bank.Prompt]) -> list[Item]:
@@ -129,18 +180,40 @@ def items(document: dict[str, Any], refs: dict[str, Any], bank: dict[str, prompt
         p = bank.get(pid)
         if p is None:  # an answer to a prompt this edition no longer has: keep it out of the plan, not lost
             continue
-        found.append(Item(key=f"answer:{pid}", kind="answer", lesson=p.lesson, excerpt=p.document,
-                          letter=refs["letter_of"].get(p.document, "?"), paragraph=p.paragraph, claim=p.claim,
-                          text=answer["text"], question=p.prompt, time=answer["time"]))
+        found.append(
+            Item(
+                key=f"answer:{pid}",
+                kind="answer",
+                lesson=p.lesson,
+                excerpt=p.document,
+                letter=refs["letter_of"].get(p.document, "?"),
+                paragraph=p.paragraph,
+                claim=p.claim,
+                text=answer["text"],
+                question=p.prompt,
+                time=answer["time"],
+            )
+        )
     marks: dict[str, dict[str, Any]] = {}
     for entry in document.get("evidence", []):
         marks[f"mark:{entry['excerpt']}:{entry['paragraph']}:{entry['claim']}"] = entry
     for key, entry in marks.items():
         if entry.get("removed") or entry["excerpt"] not in refs["lesson_of"]:
             continue
-        found.append(Item(key=key, kind="mark", lesson=refs["lesson_of"][entry["excerpt"]], excerpt=entry["excerpt"],
-                          letter=refs["letter_of"][entry["excerpt"]], paragraph=entry["paragraph"],
-                          claim=entry["claim"], text=entry["note"], question="", time=entry["time"]))
+        found.append(
+            Item(
+                key=key,
+                kind="mark",
+                lesson=refs["lesson_of"][entry["excerpt"]],
+                excerpt=entry["excerpt"],
+                letter=refs["letter_of"][entry["excerpt"]],
+                paragraph=entry["paragraph"],
+                claim=entry["claim"],
+                text=entry["note"],
+                question="",
+                time=entry["time"],
+            )
+        )
     return sorted(found, key=lambda i: (i.lesson, i.letter, i.paragraph, i.kind, i.key))
 
 
@@ -178,9 +251,17 @@ def grouped(bank_items: list[Item], claims: dict[str, dict[str, Any]]) -> list[d
         by_claim: dict[str, list[Item]] = {}
         for item in mine:
             by_claim.setdefault(paper_claim_of(item.claim, claims), []).append(item)
-        groups.append({"explanation": name, "label": _(label), "ids": ids,
-                       "claims": [{"claim": c, "text": claims.get(c, {}).get("text", ""), "items": by_claim[c]}
-                                  for c in sorted(by_claim)]})
+        groups.append(
+            {
+                "explanation": name,
+                "label": _(label),
+                "ids": ids,
+                "claims": [
+                    {"claim": c, "text": claims.get(c, {}).get("text", ""), "items": by_claim[c]}
+                    for c in sorted(by_claim)
+                ],
+            }
+        )
     return groups
 
 
@@ -197,8 +278,12 @@ def save_plan(sort: dict[str, str], thesis: str, counter: str, path: Path | str 
     bad = {k: v for k, v in sort.items() if v not in (*SIDES, "")}
     if bad:
         raise ValueError(_("Each item is sorted 'for', 'against' or left blank, not {values}.", values=bad))
-    saved = {"sort": dict(sort), "thesis": thesis, "counter": counter,
-             "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    saved = {
+        "sort": dict(sort),
+        "thesis": thesis,
+        "counter": counter,
+        "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
 
     def change(doc: dict[str, Any]) -> None:
         doc["plan"] = saved
@@ -209,27 +294,42 @@ def save_plan(sort: dict[str, str], thesis: str, counter: str, path: Path | str 
 
 def citation(item: Item) -> str:
     """How the outline cites an item: the document id and ¶ (what the essay cites), then where it was read."""
-    return _("{excerpt} ¶{n} (lesson {lesson}, Document {letter})", excerpt=item.excerpt, n=item.paragraph,
-             lesson=item.lesson[:2], letter=item.letter)
+    return _(
+        "{excerpt} ¶{n} (lesson {lesson}, Document {letter})",
+        excerpt=item.excerpt,
+        n=item.paragraph,
+        lesson=item.lesson[:2],
+        letter=item.letter,
+    )
 
 
 def empty_message() -> str:
-    return _("Your evidence bank is empty. Answer the document prompts in lessons 01-08 (each has at least four, "
-             "after its documents) and press Save, or mark a paragraph with "
-             "evidence_picker(...) or mark_evidence(...). Everything you save appears here.")
+    return _(
+        "Your evidence bank is empty. Answer the document prompts in lessons 01-08 (each has at least four, "
+        "after its documents) and press Save, or mark a paragraph with "
+        "evidence_picker(...) or mark_evidence(...). Everything you save appears here."
+    )
 
 
 def outline_markdown(bank_items: list[Item], saved_plan: dict[str, Any], claims: dict[str, dict[str, Any]]) -> str:
     """The essay outline as Markdown: thesis, evidence for and against by explanation and claim, counter-argument."""
     sort = saved_plan.get("sort", {})
-    lines = ["# " + _("Essay outline: why did China withdraw all its troops from North Korea in 1958, and whose plan "
-                      "was it?"),
-             "", "## " + _("Thesis"), "", saved_plan.get("thesis", "").strip() or _("(not written yet)"), ""]
+    lines = [
+        "# "
+        + _("Essay outline: why did China withdraw all its troops from North Korea in 1958, and whose plan was it?"),
+        "",
+        "## " + _("Thesis"),
+        "",
+        saved_plan.get("thesis", "").strip() or _("(not written yet)"),
+        "",
+    ]
     if not bank_items:
         lines += [empty_message(), ""]
     for group in grouped(bank_items, claims):
-        lines += ["## " + _("Evidence on the explanation of {who} ({ids})", who=group["label"], ids=", ".join(group["ids"])),
-                  ""]
+        lines += [
+            "## " + _("Evidence on the explanation of {who} ({ids})", who=group["label"], ids=", ".join(group["ids"])),
+            "",
+        ]
         for claim in group["claims"]:
             lines += [f"### {claim['claim']}: {_short(claim['text'])}", ""]
             for side in (*SIDES, ""):
@@ -240,11 +340,19 @@ def outline_markdown(bank_items: list[Item], saved_plan: dict[str, Any], claims:
                 for item in mine:
                     text = " ".join(item.text.split())
                     if item.kind == "answer":
-                        line = _("[{citation}] claim {claim}; your answer: {text}", citation=citation(item),
-                                 claim=item.claim, text=text)
+                        line = _(
+                            "[{citation}] claim {claim}; your answer: {text}",
+                            citation=citation(item),
+                            claim=item.claim,
+                            text=text,
+                        )
                     else:
-                        line = _("[{citation}] claim {claim}; your note: {text}", citation=citation(item),
-                                 claim=item.claim, text=text or _("(no note)"))
+                        line = _(
+                            "[{citation}] claim {claim}; your note: {text}",
+                            citation=citation(item),
+                            claim=item.claim,
+                            text=text or _("(no note)"),
+                        )
                     lines.append("- " + line)
                 lines.append("")
     lines += ["## " + _("Counter-argument"), "", saved_plan.get("counter", "").strip() or _("(not written yet)"), ""]
@@ -263,8 +371,9 @@ def write_outline(text: str, progress_file: Path | str | None = None) -> Path:
     return out
 
 
-def outline_for(document: dict[str, Any], refs: dict[str, Any] | None = None,
-                bank: dict[str, prompt_bank.Prompt] | None = None) -> str:
+def outline_for(
+    document: dict[str, Any], refs: dict[str, Any] | None = None, bank: dict[str, prompt_bank.Prompt] | None = None
+) -> str:
     """The outline of a saved progress document (used by the planner and by `one-voice progress --export`)."""
     refs = refs or tables()
     bank = bank if bank is not None else prompt_bank.load_all()

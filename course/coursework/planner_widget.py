@@ -30,22 +30,42 @@ class EvidencePicker(widgets.VBox):
 
     def __init__(self, lesson: str, refs: dict):
         self.lesson, self.refs = lesson, refs
-        docs = sorted((d for d, slug in refs["lesson_of"].items() if slug == lesson), key=lambda d: refs["letter_of"][d])
+        docs = sorted(
+            (d for d, slug in refs["lesson_of"].items() if slug == lesson), key=lambda d: refs["letter_of"][d]
+        )
         if not docs:
             lessons = sorted(set(refs["lesson_of"].values()))
-            raise ValueError(_("No documents for lesson {lesson} in data/excerpts.csv. Fix: use a lesson slug such "
-                               "as {example}.", lesson=lesson, example=lessons[0] if lessons else "?"))
+            raise ValueError(
+                _(
+                    "No documents for lesson {lesson} in data/excerpts.csv. Fix: use a lesson slug such as {example}.",
+                    lesson=lesson,
+                    example=lessons[0] if lessons else "?",
+                )
+            )
         self.document = widgets.Dropdown(
-            options=[(_("Document {letter}: {heading}", letter=refs["letter_of"][d], heading=refs["headings"][d]), d)
-                     for d in docs], description=_("Document"), style=_WIDE_LABEL, layout={"width": "100%"})
+            options=[
+                (_("Document {letter}: {heading}", letter=refs["letter_of"][d], heading=refs["headings"][d]), d)
+                for d in docs
+            ],
+            description=_("Document"),
+            style=_WIDE_LABEL,
+            layout={"width": "100%"},
+        )
         self.paragraph = widgets.Dropdown(description=_("Paragraph ¶"), style=_WIDE_LABEL)
         own = [c for c, row in refs["claims"].items() if row["lesson"] == lesson]
         others = [c for c in refs["claims"] if c not in own]
         self.claim = widgets.Dropdown(
             options=[(f"{c}: {eb._short(refs['claims'][c]['text'], 80)}", c) for c in own + others],
-            description=_("Bears on claim"), style=_WIDE_LABEL, layout={"width": "100%"})
-        self.note = widgets.Textarea(description=_("Your note"), placeholder=_("What does this paragraph show?"),
-                                     style=_WIDE_LABEL, layout={"width": "100%"})
+            description=_("Bears on claim"),
+            style=_WIDE_LABEL,
+            layout={"width": "100%"},
+        )
+        self.note = widgets.Textarea(
+            description=_("Your note"),
+            placeholder=_("What does this paragraph show?"),
+            style=_WIDE_LABEL,
+            layout={"width": "100%"},
+        )
         self.button = widgets.Button(description=_("Use as evidence"), button_style="primary")
         self.status = widgets.HTML()
         self.marked = widgets.HTML()
@@ -65,17 +85,25 @@ class EvidencePicker(widgets.VBox):
         doc, n, claim, note = self.document.value, self.paragraph.value, self.claim.value, self.note.value
         saved, notes = guarded(lambda: eb.mark(doc, n, claim, note, refs=self.refs))
         if saved is not None:
-            notes.append(_("Saved Document {letter}, ¶{n} as evidence bearing on claim {claim}; it is in your "
-                           "evidence bank for lesson 08.", letter=self.refs["letter_of"][doc], n=n, claim=claim))
+            notes.append(
+                _(
+                    "Saved Document {letter}, ¶{n} as evidence bearing on claim {claim}; it is in your "
+                    "evidence bank for lesson 08.",
+                    letter=self.refs["letter_of"][doc],
+                    n=n,
+                    claim=claim,
+                )
+            )
             self.note.value = ""
         self.status.value = _notice(*notes)
         self._list(guarded(progress.document)[0])
 
     def _list(self, document: dict | None) -> None:
-        marks = [i for i in eb.items(document or progress.empty_document(), self.refs, {})
-                 if i.lesson == self.lesson]
-        self.marked.value = render("coursework/picker_marked.html.j2",
-                                   marked=[{"citation": eb.citation(i), "claim": i.claim, "text": i.text} for i in marks])
+        marks = [i for i in eb.items(document or progress.empty_document(), self.refs, {}) if i.lesson == self.lesson]
+        self.marked.value = render(
+            "coursework/picker_marked.html.j2",
+            marked=[{"citation": eb.citation(i), "claim": i.claim, "text": i.text} for i in marks],
+        )
 
 
 def evidence_picker(lesson: str) -> EvidencePicker:
@@ -93,43 +121,104 @@ class EssayPlanner(widgets.VBox):
         document = document or progress.empty_document()
         self.items = eb.items(document, refs, prompts)
         saved = eb.plan(document)
-        self.intro = widgets.HTML(render("coursework/planner_intro.html.j2", count=len(self.items),
-                                         empty=eb.empty_message() if not self.items else ""))
+        self.intro = widgets.HTML(
+            render(
+                "coursework/planner_intro.html.j2",
+                count=len(self.items),
+                empty=eb.empty_message() if not self.items else "",
+            )
+        )
         self.sorters: dict[str, widgets.Dropdown] = {}
         rows: list[widgets.Widget] = []
         for group in eb.grouped(self.items, refs["claims"]):
-            rows.append(widgets.HTML(render("coursework/planner_group.html.j2", claim="", text="",
-                                            label=group["label"], ids=list(group["ids"]))))
+            rows.append(
+                widgets.HTML(
+                    render(
+                        "coursework/planner_group.html.j2",
+                        claim="",
+                        text="",
+                        label=group["label"],
+                        ids=list(group["ids"]),
+                    )
+                )
+            )
             for claim in group["claims"]:
-                rows.append(widgets.HTML(render("coursework/planner_group.html.j2", claim=claim["claim"],
-                                                text=eb._short(claim["text"], 160), label="", ids=[])))
+                rows.append(
+                    widgets.HTML(
+                        render(
+                            "coursework/planner_group.html.j2",
+                            claim=claim["claim"],
+                            text=eb._short(claim["text"], 160),
+                            label="",
+                            ids=[],
+                        )
+                    )
+                )
                 for item in claim["items"]:
-                    sorter = widgets.Dropdown(options=[(_(eb.SIDE_LABELS[s]), s) for s in ("", *eb.SIDES)],
-                                              value=saved["sort"].get(item.key, ""), description=_("Counts"),
-                                              style=_WIDE_LABEL, layout={"width": "max-content"})
+                    sorter = widgets.Dropdown(
+                        options=[(_(eb.SIDE_LABELS[s]), s) for s in ("", *eb.SIDES)],
+                        value=saved["sort"].get(item.key, ""),
+                        description=_("Counts"),
+                        style=_WIDE_LABEL,
+                        layout={"width": "max-content"},
+                    )
                     self.sorters[item.key] = sorter
-                    rows.append(widgets.HBox([sorter, widgets.HTML(render(
-                        "coursework/planner_item.html.j2", citation=eb.citation(item), claim=item.claim,
-                        question=item.question, kind=item.kind, text=item.text))]))
-        self.thesis = widgets.Textarea(value=saved["thesis"], description=_("Your thesis"), style=_WIDE_LABEL,
-                                       placeholder=_("Answer both parts: why, and whose plan?"),
-                                       layout={"width": "100%", "height": "6em"})
-        self.counter = widgets.Textarea(value=saved["counter"], description=_("Counter-argument"), style=_WIDE_LABEL,
-                                        placeholder=_("State another position fairly, then reply to it with evidence."),
-                                        layout={"width": "100%", "height": "6em"})
+                    rows.append(
+                        widgets.HBox(
+                            [
+                                sorter,
+                                widgets.HTML(
+                                    render(
+                                        "coursework/planner_item.html.j2",
+                                        citation=eb.citation(item),
+                                        claim=item.claim,
+                                        question=item.question,
+                                        kind=item.kind,
+                                        text=item.text,
+                                    )
+                                ),
+                            ]
+                        )
+                    )
+        self.thesis = widgets.Textarea(
+            value=saved["thesis"],
+            description=_("Your thesis"),
+            style=_WIDE_LABEL,
+            placeholder=_("Answer both parts: why, and whose plan?"),
+            layout={"width": "100%", "height": "6em"},
+        )
+        self.counter = widgets.Textarea(
+            value=saved["counter"],
+            description=_("Counter-argument"),
+            style=_WIDE_LABEL,
+            placeholder=_("State another position fairly, then reply to it with evidence."),
+            layout={"width": "100%", "height": "6em"},
+        )
         self.save_button = widgets.Button(description=_("Save plan"), button_style="primary")
-        self.export_button = widgets.Button(description=_("Export outline"),
-                                            tooltip=_("Write essay-outline.md beside your progress file."))
+        self.export_button = widgets.Button(
+            description=_("Export outline"), tooltip=_("Write essay-outline.md beside your progress file.")
+        )
         self.status = widgets.HTML(_notice(*notes))
         self.save_button.on_click(lambda _b: self.save())
         self.export_button.on_click(lambda _b: self.export())
-        super().__init__([self.intro, *rows, self.thesis, self.counter,
-                          widgets.HBox([self.save_button, self.export_button]), self.status])
+        super().__init__(
+            [
+                self.intro,
+                *rows,
+                self.thesis,
+                self.counter,
+                widgets.HBox([self.save_button, self.export_button]),
+                self.status,
+            ]
+        )
         self.add_class("one-voice-essay-planner")
 
     def current_plan(self) -> dict:
-        return {"sort": {key: d.value for key, d in self.sorters.items()}, "thesis": self.thesis.value,
-                "counter": self.counter.value}
+        return {
+            "sort": {key: d.value for key, d in self.sorters.items()},
+            "thesis": self.thesis.value,
+            "counter": self.counter.value,
+        }
 
     def save(self) -> bool:
         plan = self.current_plan()
@@ -148,8 +237,13 @@ class EssayPlanner(widgets.VBox):
         except OSError as error:
             self.status.value = _notice(_("The outline could not be written ({error}).", error=error))
             return
-        self.status.value = _notice(_("Saved your plan and wrote the outline to {file}. Open it beside your "
-                                      "essay; it cites each item by document id and ¶.", file=out.resolve()))
+        self.status.value = _notice(
+            _(
+                "Saved your plan and wrote the outline to {file}. Open it beside your "
+                "essay; it cites each item by document id and ¶.",
+                file=out.resolve(),
+            )
+        )
 
 
 def essay_planner() -> EssayPlanner:

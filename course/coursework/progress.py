@@ -43,8 +43,10 @@ class ProgressFileError(schemas.InvalidFile):
     """The progress file exists but is not a readable progress file: the file, the place, the problem, the fix."""
 
     def __init__(self, file: Path | str, problem: str, key: str | None = None, value: Any = None):
-        fix = _("the lessons write this file, not people: move it aside (it still holds the saved answers) "
-                "and the next checked answer starts a fresh one.")
+        fix = _(
+            "the lessons write this file, not people: move it aside (it still holds the saved answers) "
+            "and the next checked answer starts a fresh one."
+        )
         super().__init__(file, problem, fix, key, value)
 
 
@@ -144,9 +146,16 @@ def _read_or_set_aside(path: Path) -> dict[str, Any]:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         kept = path.with_name(f"{path.name}.corrupt-{stamp}")
         os.replace(path, kept)
-        warnings.warn(_("The self-check progress file could not be read. {problem} It was kept as {moved_to} and a "
-                        "fresh progress file was started; earlier answers are in the kept file.",
-                        problem=error.located(), moved_to=kept), ProgressFileWarning, stacklevel=3)
+        warnings.warn(
+            _(
+                "The self-check progress file could not be read. {problem} It was kept as {moved_to} and a "
+                "fresh progress file was started; earlier answers are in the kept file.",
+                problem=error.located(),
+                moved_to=kept,
+            ),
+            ProgressFileWarning,
+            stacklevel=3,
+        )
         return _complete({})
 
 

@@ -34,8 +34,12 @@ def guarded(action: Callable[[], T]) -> tuple[T | None, list[str]]:
             result = action()
         except OSError as error:
             return None, [str(w.message) for w in caught] + [
-                _("Your progress file could not be used ({error}). What you typed is still in the box; copy it "
-                  "somewhere safe.", error=error)]
+                _(
+                    "Your progress file could not be used ({error}). What you typed is still in the box; copy it "
+                    "somewhere safe.",
+                    error=error,
+                )
+            ]
     return result, [str(w.message) for w in caught if issubclass(w.category, progress.ProgressFileWarning)]
 
 
@@ -50,16 +54,31 @@ class PromptWidget(widgets.VBox):
 
     def __init__(self, item: bank.Prompt, letter: str):
         self.item = item
-        self.question = widgets.HTML(render(
-            "coursework/prompt_question.html.j2", skill=bank.skill_label(item.skill), letter=letter,
-            paragraph=item.paragraph, document=item.document, prompt=item.prompt))
-        self.answer = widgets.Textarea(description=_("Your answer"), placeholder=_("Write your answer here, then press Save."),
-                                       style=_WIDE_LABEL, layout={"width": "100%", "height": "8em"})
-        self.save_button = widgets.Button(description=_("Save"), button_style="primary",
-                                          tooltip=_("Save your answer; it is kept when the kernel restarts and goes into your evidence bank."))
+        self.question = widgets.HTML(
+            render(
+                "coursework/prompt_question.html.j2",
+                skill=bank.skill_label(item.skill),
+                letter=letter,
+                paragraph=item.paragraph,
+                document=item.document,
+                prompt=item.prompt,
+            )
+        )
+        self.answer = widgets.Textarea(
+            description=_("Your answer"),
+            placeholder=_("Write your answer here, then press Save."),
+            style=_WIDE_LABEL,
+            layout={"width": "100%", "height": "8em"},
+        )
+        self.save_button = widgets.Button(
+            description=_("Save"),
+            button_style="primary",
+            tooltip=_("Save your answer; it is kept when the kernel restarts and goes into your evidence bank."),
+        )
         self.status = widgets.HTML()
-        self.compare_button = widgets.Button(description=_("Compare with a historian's reading"), disabled=True,
-                                             layout={"width": "max-content"})
+        self.compare_button = widgets.Button(
+            description=_("Compare with a historian's reading"), disabled=True, layout={"width": "max-content"}
+        )
         self.reading = widgets.HTML()
         self.saved_text: str | None = None
         self.save_button.on_click(lambda _b: self.save())
@@ -78,15 +97,18 @@ class PromptWidget(widgets.VBox):
             self._show(*notes)
             return
         self.saved_text = text
-        self._show(*notes, _("Saved at {time}; it is also in your evidence bank for lesson 08.",
-                             time=_local_time(saved["time"])))
+        self._show(
+            *notes,
+            _("Saved at {time}; it is also in your evidence bank for lesson 08.", time=_local_time(saved["time"])),
+        )
 
     def compare(self) -> None:
         if not bank.can_compare(self.saved_text):  # the button is disabled then; a direct call is refused too
             self._show()
             return
-        self.reading.value = render("coursework/prompt_reading.html.j2", reading=self.item.reading,
-                                    evidence=list(self.item.evidence))
+        self.reading.value = render(
+            "coursework/prompt_reading.html.j2", reading=self.item.reading, evidence=list(self.item.evidence)
+        )
 
     def _restore(self) -> None:
         document, notes = guarded(progress.document)
@@ -101,12 +123,12 @@ class PromptWidget(widgets.VBox):
         self.compare_button.disabled = not bank.can_compare(self.saved_text)
         if self.compare_button.disabled:
             self.reading.value = ""
-        self.status.value = render("coursework/prompt_notice.html.j2", note=" ".join(notes),
-                                   gate=bank.gate_message(self.saved_text))
+        self.status.value = render(
+            "coursework/prompt_notice.html.j2", note=" ".join(notes), gate=bank.gate_message(self.saved_text)
+        )
 
 
 def prompt(prompt_id: str) -> PromptWidget:
     """The answer widget for one document prompt (course/coursework/prompts/<lesson>.json)."""
     item = bank.get_prompt(prompt_id)
     return PromptWidget(item, _letter(item.document))
-

@@ -33,7 +33,9 @@ FIELDS = ("id", "skill", "document", "paragraph", "prompt", "reading", "evidence
 
 # A word is a run of letters or digits (with inner apostrophes or hyphens: "Kim's", "five-year"); Chinese,
 # Japanese and Korean characters are written without spaces, so two of them count as one word (a rough average).
-_WORD = re.compile(r"[^\W_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+(?:['’\-][^\W_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+)*")
+_WORD = re.compile(
+    r"[^\W_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+(?:['’\-][^\W_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+)*"
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -66,8 +68,15 @@ def load_all(folder: Path | str | None = None) -> dict[str, Prompt]:
         stat = path.stat()
         for item in _load(path, stat.st_mtime_ns, stat.st_size):
             if item.id in found:
-                raise PromptBankError(_("{file}: the prompt id {id} is used twice (also in lesson {lesson}). Fix: give "
-                                        "one of them a new id.", file=path, id=item.id, lesson=found[item.id].lesson))
+                raise PromptBankError(
+                    _(
+                        "{file}: the prompt id {id} is used twice (also in lesson {lesson}). Fix: give "
+                        "one of them a new id.",
+                        file=path,
+                        id=item.id,
+                        lesson=found[item.id].lesson,
+                    )
+                )
             found[item.id] = item
     return found
 
@@ -77,28 +86,55 @@ def _load(path: Path, _mtime: int, _size: int) -> tuple[Prompt, ...]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise PromptBankError(_("{file}: not valid JSON ({detail}). Fix: undo the last edit or check the file "
-                                "in a JSON checker.", file=path, detail=error)) from None
+        raise PromptBankError(
+            _(
+                "{file}: not valid JSON ({detail}). Fix: undo the last edit or check the file in a JSON checker.",
+                file=path,
+                detail=error,
+            )
+        ) from None
     if not isinstance(raw, list):
         raise PromptBankError(_("{file}: must be a JSON list of prompts. Fix: wrap the prompts in [ ].", file=path))
     found = []
     for n, entry in enumerate(raw):
         missing = [f for f in FIELDS if not isinstance(entry, dict) or f not in entry]
         if missing:
-            raise PromptBankError(_("{file}, prompt {n}: the field(s) {fields} are missing. Fix: give every prompt "
-                                    "the fields {all}.", file=path, n=n + 1, fields=", ".join(missing),
-                                    all=", ".join(FIELDS)))
-        found.append(Prompt(id=entry["id"], lesson=path.stem, skill=entry["skill"], document=entry["document"],
-                            paragraph=int(entry["paragraph"]), prompt=entry["prompt"], reading=entry["reading"],
-                            evidence=tuple(entry["evidence"]), claim=entry["claim"]))
+            raise PromptBankError(
+                _(
+                    "{file}, prompt {n}: the field(s) {fields} are missing. Fix: give every prompt the fields {all}.",
+                    file=path,
+                    n=n + 1,
+                    fields=", ".join(missing),
+                    all=", ".join(FIELDS),
+                )
+            )
+        found.append(
+            Prompt(
+                id=entry["id"],
+                lesson=path.stem,
+                skill=entry["skill"],
+                document=entry["document"],
+                paragraph=int(entry["paragraph"]),
+                prompt=entry["prompt"],
+                reading=entry["reading"],
+                evidence=tuple(entry["evidence"]),
+                claim=entry["claim"],
+            )
+        )
     return tuple(found)
 
 
 def get_prompt(prompt_id: str, folder: Path | str | None = None) -> Prompt:
     bank = load_all(folder)
     if prompt_id not in bank:
-        raise KeyError(_("No document prompt with the id {id} in course/coursework/prompts/. Fix: use an id "
-                         "from those files, e.g. {example}.", id=prompt_id, example=next(iter(bank), "?")))
+        raise KeyError(
+            _(
+                "No document prompt with the id {id} in course/coursework/prompts/. Fix: use an id "
+                "from those files, e.g. {example}.",
+                id=prompt_id,
+                example=next(iter(bank), "?"),
+            )
+        )
     return bank[prompt_id]
 
 
@@ -124,16 +160,18 @@ def can_compare(saved_text: str | None) -> bool:
 def gate_message(saved_text: str | None) -> str:
     """What the student reads under the answer box about the historian's reading."""
     if saved_text is None or not saved_text.strip():
-        return ngettext("Write at least {n} word and press Save; then you can compare your answer with a "
-                        "historian's reading.",
-                        "Write at least {n} words and press Save; then you can compare your answer with a "
-                        "historian's reading.", MIN_WORDS)
+        return ngettext(
+            "Write at least {n} word and press Save; then you can compare your answer with a historian's reading.",
+            "Write at least {n} words and press Save; then you can compare your answer with a historian's reading.",
+            MIN_WORDS,
+        )
     needed = words_needed(saved_text)
     if needed:
-        return ngettext("Your saved answer needs {n} more word before you can compare it with a historian's "
-                        "reading.",
-                        "Your saved answer needs {n} more words before you can compare it with a historian's "
-                        "reading.", needed)
+        return ngettext(
+            "Your saved answer needs {n} more word before you can compare it with a historian's reading.",
+            "Your saved answer needs {n} more words before you can compare it with a historian's reading.",
+            needed,
+        )
     return _("You can now compare your answer with a historian's reading.")
 
 
@@ -153,8 +191,7 @@ def latest_answers(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def save_answer(prompt_id: str, text: str, path: Path | str | None = None) -> dict[str, Any]:
     """Save an answer at once (atomic, locked, a damaged file set aside); returns the answer as stored."""
-    answer = {"prompt": prompt_id, "text": text,
-              "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    answer = {"prompt": prompt_id, "text": text, "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     progress.update(lambda doc: doc["answers"].append(answer), path)
     return answer
 

@@ -29,8 +29,9 @@ class SelfCheck(widgets.VBox):
         self.question = question
         self.prompt = widgets.HTML(render("coursework/selfcheck_prompt.html.j2", prompt=question.prompt))
         self.controls = _controls(question)
-        self.button = widgets.Button(description=_("Check"),
-                                     tooltip=_("Check your answer; it is saved so that it survives a kernel restart."))
+        self.button = widgets.Button(
+            description=_("Check"), tooltip=_("Check your answer; it is saved so that it survives a kernel restart.")
+        )
         self.feedback = widgets.HTML()
         self.button.on_click(lambda _button: self.submit())
         super().__init__([self.prompt, *self.controls, self.button, self.feedback])
@@ -50,8 +51,11 @@ class SelfCheck(widgets.VBox):
         answer = self.answer()
         if not checks.is_answered(self.question, answer):
             single = self.question.kind in ("multiple_choice", "short_answer", "numeric")
-            notice = (_("Give an answer first, then press Check.") if single
-                      else _("Fill in every choice first, then press Check."))
+            notice = (
+                _("Give an answer first, then press Check.")
+                if single
+                else _("Fill in every choice first, then press Check.")
+            )
             self.feedback.value = render("coursework/selfcheck_notice.html.j2", notice=notice)
             return
         result = checks.grade(self.question, answer)
@@ -59,8 +63,9 @@ class SelfCheck(widgets.VBox):
         try:
             progress.record(self.question.id, answer, result.correct)
         except OSError as error:
-            note = _("Your answer was checked but could not be saved ({error}). It will not survive a restart.",
-                     error=error)
+            note = _(
+                "Your answer was checked but could not be saved ({error}). It will not survive a restart.", error=error
+            )
         self.feedback.value = _feedback_html(result, note)
 
     def _restore(self) -> None:
@@ -84,20 +89,41 @@ def self_check(question_id: str) -> SelfCheck:
 
 def _controls(question: checks.Question) -> list[widgets.Widget]:
     if question.kind == "multiple_choice":
-        return [widgets.RadioButtons(options=question.options, value=None, description=_("Choose one"),
-                                     style=_WIDE_LABEL, layout={"width": "max-content"})]
+        return [
+            widgets.RadioButtons(
+                options=question.options,
+                value=None,
+                description=_("Choose one"),
+                style=_WIDE_LABEL,
+                layout={"width": "max-content"},
+            )
+        ]
     if question.kind in ("short_answer", "numeric"):
         return [widgets.Text(description=_("Your answer"), style=_WIDE_LABEL)]
     blank = [(_("(choose)"), None)]
     if question.kind == "ordering":
         choices = blank + [(item, item) for item in question.items]
-        return [widgets.Dropdown(options=choices, value=None, description=_("Position {n}", n=n),
-                                 style=_WIDE_LABEL, layout={"width": "auto"})
-                for n in range(1, len(question.items) + 1)]
+        return [
+            widgets.Dropdown(
+                options=choices,
+                value=None,
+                description=_("Position {n}", n=n),
+                style=_WIDE_LABEL,
+                layout={"width": "auto"},
+            )
+            for n in range(1, len(question.items) + 1)
+        ]
     rights = sorted({right for _left, right in question.pairs})
-    return [widgets.Dropdown(options=blank + [(r, r) for r in rights], value=None, description=left,
-                             style=_WIDE_LABEL, layout={"width": "auto"})
-            for left, _right in question.pairs]
+    return [
+        widgets.Dropdown(
+            options=blank + [(r, r) for r in rights],
+            value=None,
+            description=left,
+            style=_WIDE_LABEL,
+            layout={"width": "auto"},
+        )
+        for left, _right in question.pairs
+    ]
 
 
 def _fill(question: checks.Question, controls: list[widgets.Widget], answer: Any) -> None:

@@ -30,15 +30,27 @@ KINDS = tuple(schemas.load_schema(SCHEMA)["definitions"]["question"]["properties
 class BankError(schemas.InvalidFile):
     """A mistake in a question file, described for the lesson author who has to fix it."""
 
-    def __init__(self, file: Path | str, problem: str, fix: str, question_id: str | None = None,
-                 key: str | None = None, value: Any = None):
+    def __init__(
+        self,
+        file: Path | str,
+        problem: str,
+        fix: str,
+        question_id: str | None = None,
+        key: str | None = None,
+        value: Any = None,
+    ):
         self.question_id = question_id
         super().__init__(file, problem, fix, key, value)
 
     def located(self) -> str:
         if self.question_id and self.key:
-            return _("{file}, question '{question_id}', key {key}: {problem}", file=self.file,
-                     question_id=self.question_id, key=self.key, problem=self.problem)
+            return _(
+                "{file}, question '{question_id}', key {key}: {problem}",
+                file=self.file,
+                question_id=self.question_id,
+                key=self.key,
+                problem=self.problem,
+            )
         return super().located()
 
 
@@ -94,9 +106,11 @@ def _load_bank(path: Path, mtime_ns: int | None, size: int | None) -> tuple[Ques
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise BankError(path, _("the file is not valid JSON ({detail}).", detail=error),
-                        _("undo the last edit, or paste the file into a JSON checker to find the missing comma "
-                          "or quotation mark.")) from None
+        raise BankError(
+            path,
+            _("the file is not valid JSON ({detail}).", detail=error),
+            _("undo the last edit, or paste the file into a JSON checker to find the missing comma or quotation mark."),
+        ) from None
     try:
         schemas.validate(raw, SCHEMA, path)
     except schemas.InvalidFile as error:
@@ -127,8 +141,13 @@ def load_all(folder: Path | str | None = None) -> dict[str, Question]:
 def get_question(question_id: str, folder: Path | str | None = None) -> Question:
     questions = load_all(folder)
     if question_id not in questions:
-        raise KeyError(_("There is no self-check question '{question_id}' in course/coursework/banks/. Check the id "
-                         "in the notebook against the question files.", question_id=question_id))
+        raise KeyError(
+            _(
+                "There is no self-check question '{question_id}' in course/coursework/banks/. Check the id "
+                "in the notebook against the question files.",
+                question_id=question_id,
+            )
+        )
     return questions[question_id]
 
 
@@ -136,7 +155,7 @@ def _question_at(raw: Any, key: str | None) -> str | None:
     """The id of the question a JSON path like `[3].answer` points into, if it has one."""
     if not key or not key.startswith("[") or not isinstance(raw, list):
         return None
-    n = int(key[1:key.index("]")])
+    n = int(key[1 : key.index("]")])
     if key == f"[{n}].id":  # the id itself is wrong: the key names it
         return None
     qid = raw[n].get("id") if n < len(raw) and isinstance(raw[n], dict) else None
@@ -144,8 +163,14 @@ def _question_at(raw: Any, key: str | None) -> str | None:
 
 
 def _duplicate(path: Path, n: int, qid: str, other: str) -> BankError:
-    return BankError(path, _("the id \"{value}\" is also used in {other}.", value=qid, other=other),
-                     _("give every question in the collection its own id."), qid, f"[{n}].id", qid)
+    return BankError(
+        path,
+        _('the id "{value}" is also used in {other}.', value=qid, other=other),
+        _("give every question in the collection its own id."),
+        qid,
+        f"[{n}].id",
+        qid,
+    )
 
 
 def _question(path: Path, n: int, entry: dict) -> Question:
@@ -156,36 +181,52 @@ def _question(path: Path, n: int, entry: dict) -> Question:
         return BankError(path, problem, fix, qid, f"[{n}].{key}", entry.get(key))
 
     fields: dict[str, Any] = dict(
-        id=qid, kind=kind, prompt=entry["prompt"], explain=entry["explain"],
-        source_ids=tuple(entry["source_ids"]), lesson=path.stem, skill=entry.get("skill"),
+        id=qid,
+        kind=kind,
+        prompt=entry["prompt"],
+        explain=entry["explain"],
+        source_ids=tuple(entry["source_ids"]),
+        lesson=path.stem,
+        skill=entry.get("skill"),
     )
     if kind == "multiple_choice":
         fields["options"], fields["answer"] = tuple(entry["options"]), entry["answer"]
         if fields["answer"] not in fields["options"]:
-            raise fail("answer", _("the answer \"{value}\" is not one of the options.", value=fields["answer"]),
-                       _("copy the right option exactly into answer."))
+            raise fail(
+                "answer",
+                _('the answer "{value}" is not one of the options.', value=fields["answer"]),
+                _("copy the right option exactly into answer."),
+            )
     elif kind == "short_answer":
         answer = entry["answer"]
         fields["answer"] = (answer,) if isinstance(answer, str) else tuple(answer)
     elif kind == "numeric":
         for key in ("answer", "tolerance"):
             if not math.isfinite(entry.get(key, 0)):
-                raise fail(key, _("the value {value} is not a finite number.", value=schemas.shown(entry[key])),
-                           _("write digits without quotation marks, e.g. 290000 or 0.5."))
+                raise fail(
+                    key,
+                    _("the value {value} is not a finite number.", value=schemas.shown(entry[key])),
+                    _("write digits without quotation marks, e.g. 290000 or 0.5."),
+                )
         fields["answer"], fields["tolerance"] = entry["answer"], entry.get("tolerance", 0)
     elif kind == "ordering":
         fields["items"], fields["answer"] = tuple(entry["items"]), tuple(entry["answer"])
         if sorted(fields["answer"]) != sorted(fields["items"]):
-            raise fail("answer", _("the answer must list exactly the items, each once, in the right order."),
-                       _("copy every entry of items into answer, in the right order."))
+            raise fail(
+                "answer",
+                _("the answer must list exactly the items, each once, in the right order."),
+                _("copy every entry of items into answer, in the right order."),
+            )
     elif kind == "matching":
         fields["pairs"] = tuple((left, right) for left, right in entry["pairs"])
         lefts = [left for left, _right in fields["pairs"]]
         if len(set(lefts)) != len(lefts):
             repeated = next(left for left in lefts if lefts.count(left) > 1)
-            raise fail("pairs", _("the left-hand text \"{value}\" is paired twice.", value=repeated),
-                       _("give every pair its own left-hand text, e.g. [[\"Mao Zedong\", \"China\"], "
-                         "[\"Kim Il-sung\", \"DPRK\"]]."))
+            raise fail(
+                "pairs",
+                _('the left-hand text "{value}" is paired twice.', value=repeated),
+                _('give every pair its own left-hand text, e.g. [["Mao Zedong", "China"], ["Kim Il-sung", "DPRK"]].'),
+            )
     return Question(**fields)
 
 
@@ -194,8 +235,22 @@ def _question(path: Path, n: int, entry: dict) -> Question:
 _MONTHS = {
     name: number
     for number, month in enumerate(
-        ("january", "february", "march", "april", "may", "june", "july",
-         "august", "september", "october", "november", "december"), start=1)
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
     for name in (month, month[:3])
 }
 _MONTHS["sept"] = 9
@@ -212,7 +267,8 @@ def parse_date(text: str) -> dt.date | None:
     """A full date written as 1958-10-26, 26 October 1958, October 26, 1958, 26 Oct 1958 or 1958年10月26日."""
     text = unicodedata.normalize("NFKC", str(text)).strip().casefold()
     numeric = re.fullmatch(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})", text) or re.fullmatch(
-        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", text)
+        r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", text
+    )
     if numeric:
         year, month, day = (int(g) for g in numeric.groups())
     else:
@@ -284,7 +340,9 @@ def _short_answer(question: Question, answer: Any) -> tuple[bool, str]:
 def _numeric(question: Question, answer: Any) -> tuple[bool, str]:
     value = parse_number(answer)
     if value is None:
-        return False, _("Not quite: “{answer}” is not a number. Write digits only, e.g. 290000 or 290,000.", answer=answer)
+        return False, _(
+            "Not quite: “{answer}” is not a number. Write digits only, e.g. 290000 or 290,000.", answer=answer
+        )
     if abs(value - question.answer) <= question.tolerance:
         return True, ""
     return False, _("Not quite: too high.") if value > question.answer else _("Not quite: too low.")
@@ -297,16 +355,21 @@ def _ordering(question: Question, answer: Any) -> tuple[bool, str]:
         return False, _("Not quite: use each item once ({item} appears more than once).", item=repeated[0])
     right = sum(1 for mine, key in zip(given, question.answer) if mine == key)
     total = len(question.answer)
-    return right == total, ngettext("Not quite: {right} of {n} in the right place.",
-                                    "Not quite: {right} of {n} in the right place.", total, right=right)
+    return right == total, ngettext(
+        "Not quite: {right} of {n} in the right place.",
+        "Not quite: {right} of {n} in the right place.",
+        total,
+        right=right,
+    )
 
 
 def _matching(question: Question, answer: Any) -> tuple[bool, str]:
     given = answer if isinstance(answer, dict) else {}
     right = sum(1 for left, key in question.pairs if given.get(left) == key)
     total = len(question.pairs)
-    return right == total, ngettext("Not quite: {right} of {n} pair is right.", "Not quite: {right} of {n} pairs are right.",
-                                    total, right=right)
+    return right == total, ngettext(
+        "Not quite: {right} of {n} pair is right.", "Not quite: {right} of {n} pairs are right.", total, right=right
+    )
 
 
 _GRADERS = {

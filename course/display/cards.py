@@ -15,8 +15,20 @@ from course.display.templating import render
 from course.evidence.package import evidence
 from course.i18n import _, format_date
 
-__all__ = ["cast_html", "course_map_html", "event_html", "format_date", "show_cast", "show_course_map",
-           "show_event", "show_source", "show_timeline", "source_card_html", "sources_line_html", "timeline_html"]
+__all__ = [
+    "cast_html",
+    "course_map_html",
+    "event_html",
+    "format_date",
+    "show_cast",
+    "show_course_map",
+    "show_event",
+    "show_source",
+    "show_timeline",
+    "source_card_html",
+    "sources_line_html",
+    "timeline_html",
+]
 
 
 def _present(value) -> bool:
@@ -33,8 +45,11 @@ def sources_line_html(source_ids) -> str:
 
 
 def _event(row: pd.Series) -> dict:
-    return {"when": format_date(row["date"], row["date_precision"]), "text": row["event"],
-            "source_ids": list(row["source_ids"])}
+    return {
+        "when": format_date(row["date"], row["date_precision"]),
+        "text": row["event"],
+        "source_ids": list(row["source_ids"]),
+    }
 
 
 def event_html(row: pd.Series) -> str:
@@ -77,16 +92,24 @@ def _card(row: pd.Series) -> dict:
     title_original = "" if row["title"] == row["title_en"] else _text(row["title"])
     url = row["url"] if _present(row["url"]) and row["url"].startswith(("https://", "http://")) else ""
     return {
-        "id": row["id"], "title_en": row["title_en"], "primary": bool(row["primary"]),
-        "title_original": title_original, "title_lang": lang_of(title_original),
+        "id": row["id"],
+        "title_en": row["title_en"],
+        "primary": bool(row["primary"]),
+        "title_original": title_original,
+        "title_lang": lang_of(title_original),
         "creator": _text(row["creator"]),
         "date": format_date(row["date"]) if _present(row["date"]) else "",
         "audience": _text(row["audience"]),
         "archive": ", ".join(p for p in (row["archive"], row["reference"]) if _present(p)),
-        "quote": original, "quote_lang": "en" if only_translation else lang_of(original),
-        "relayed": relayed, "english": "" if only_translation else english, "translator": translator,
-        "can_tell": _text(row["can_tell"]), "cannot_tell": _text(row["cannot_tell"]),
-        "note": _text(row["note"]), "url": url,
+        "quote": original,
+        "quote_lang": "en" if only_translation else lang_of(original),
+        "relayed": relayed,
+        "english": "" if only_translation else english,
+        "translator": translator,
+        "can_tell": _text(row["can_tell"]),
+        "cannot_tell": _text(row["cannot_tell"]),
+        "note": _text(row["note"]),
+        "url": url,
     }
 
 
@@ -103,9 +126,17 @@ def show_source(source_id: str) -> None:
 
 def cast_html(people: pd.DataFrame) -> str:
     """A cast list: one English form per name for running prose, the other forms beside it, each with its lang."""
-    rows = [{"name_en": p.name_en, "name_zh": _text(p.name_zh), "zh_lang": lang_of(_text(p.name_zh), "zh-Hans"),
-             "name_other": _text(p.name_other), "other_lang": lang_of(_text(p.name_other)), "role": _text(p.role)}
-            for p in people.itertuples()]
+    rows = [
+        {
+            "name_en": p.name_en,
+            "name_zh": _text(p.name_zh),
+            "zh_lang": lang_of(_text(p.name_zh), "zh-Hans"),
+            "name_other": _text(p.name_other),
+            "other_lang": lang_of(_text(p.name_other)),
+            "role": _text(p.role),
+        }
+        for p in people.itertuples()
+    ]
     return render("display/cast.html.j2", people=rows)
 
 
@@ -115,8 +146,14 @@ def show_cast(ids: list[str] | None = None) -> None:
     if ids is not None:
         unknown = [i for i in ids if i not in set(people.id)]
         if unknown:
-            raise KeyError(_("No person with the id {ids} in data/people.csv. Fix: use ids from the first column "
-                             "of data/people.csv, e.g. {example}.", ids=", ".join(unknown), example=people.id.iloc[0]))
+            raise KeyError(
+                _(
+                    "No person with the id {ids} in data/people.csv. Fix: use ids from the first column "
+                    "of data/people.csv, e.g. {example}.",
+                    ids=", ".join(unknown),
+                    example=people.id.iloc[0],
+                )
+            )
         people = people.set_index("id").loc[list(ids)].reset_index()
     display(HTML(cast_html(people)))
 

@@ -16,10 +16,27 @@ from pathlib import Path
 
 # Families in order of preference; the file-name stems that hold them (Debian's fonts-noto-cjk,
 # fonts-wqy-microhei, fonts-wqy-zenhei; the macOS and Windows system fonts).
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
-                "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "PingFang SC", "Microsoft YaHei", "SimHei")
-CJK_FILES = ("NotoSansCJK-Regular", "NotoSansCJKsc-Regular", "SourceHanSans", "wqy-microhei", "wqy-zenhei",
-             "PingFang", "msyh", "simhei")
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Microsoft YaHei",
+    "SimHei",
+)
+CJK_FILES = (
+    "NotoSansCJK-Regular",
+    "NotoSansCJKsc-Regular",
+    "SourceHanSans",
+    "wqy-microhei",
+    "wqy-zenhei",
+    "PingFang",
+    "msyh",
+    "simhei",
+)
 INSTALL_HINT = "apt-get install fonts-noto-cjk (Binder: binder/apt.txt; CI: .ci/run)"
 
 

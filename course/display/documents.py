@@ -16,7 +16,7 @@ from course.display.cards import _present, _text
 from course.display.scripts import lang_of
 from course.display.templating import render
 from course.evidence.package import Evidence, evidence
-from course.i18n import _, N_, format_date
+from course.i18n import N_, _, format_date
 
 RIGHTS = {
     "public-domain": N_("Public domain (a US government work)."),
@@ -34,24 +34,47 @@ def _letter(ev: Evidence, excerpt) -> str:
 def _document(ev: Evidence, excerpt_id: str) -> dict:
     rows = ev.excerpts[ev.excerpts.id == excerpt_id]
     if rows.empty:
-        raise KeyError(_("No document excerpt with the id {id} in data/excerpts.csv. Fix: use an id from the "
-                         "first column of data/excerpts.csv, e.g. {example}.", id=excerpt_id, example=ev.excerpts.id.iloc[0]))
+        raise KeyError(
+            _(
+                "No document excerpt with the id {id} in data/excerpts.csv. Fix: use an id from the "
+                "first column of data/excerpts.csv, e.g. {example}.",
+                id=excerpt_id,
+                example=ev.excerpts.id.iloc[0],
+            )
+        )
     excerpt = rows.iloc[0]
     source = ev.sources.set_index("id").loc[excerpt.source_id]
     paragraphs = ev.paragraphs[ev.paragraphs.excerpt_id == excerpt_id].sort_values("n")
     title_original = "" if source.title == source.title_en else _text(source.title)
     translator = _("original English") if excerpt.translator.startswith("original English") else excerpt.translator
     return {
-        "id": excerpt.id, "source_id": excerpt.source_id, "letter": _letter(ev, excerpt), "heading": excerpt.heading,
-        "title": source.title_en, "title_original": title_original, "title_lang": lang_of(title_original),
-        "creator": _text(source.creator), "audience": _text(source.audience),
+        "id": excerpt.id,
+        "source_id": excerpt.source_id,
+        "letter": _letter(ev, excerpt),
+        "heading": excerpt.heading,
+        "title": source.title_en,
+        "title_original": title_original,
+        "title_lang": lang_of(title_original),
+        "creator": _text(source.creator),
+        "audience": _text(source.audience),
         "date": format_date(source.date) if _present(source.date) else "",
         "archive": ", ".join(p for p in (source.archive, source.reference) if _present(p)),
-        "location": excerpt.location, "copy": excerpt["copy"], "chain": excerpt.translation_chain.rstrip("."),
+        "location": excerpt.location,
+        "copy": excerpt["copy"],
+        "chain": excerpt.translation_chain.rstrip("."),
         "translator": translator,
-        "translator_named_in_chain": "English" in excerpt.translation_chain, "rights": _(RIGHTS[excerpt.rights]), "visible_only": bool(excerpt.visible_only),
-        "paragraphs": [{"n": int(p.n), "original": _text(p.original), "english": p.english,
-                        "original_lang": lang_of(_text(p.original), excerpt.language)} for p in paragraphs.itertuples()],
+        "translator_named_in_chain": "English" in excerpt.translation_chain,
+        "rights": _(RIGHTS[excerpt.rights]),
+        "visible_only": bool(excerpt.visible_only),
+        "paragraphs": [
+            {
+                "n": int(p.n),
+                "original": _text(p.original),
+                "english": p.english,
+                "original_lang": lang_of(_text(p.original), excerpt.language),
+            }
+            for p in paragraphs.itertuples()
+        ],
     }
 
 

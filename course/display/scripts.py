@@ -45,7 +45,8 @@ _HANGUL_CHARS = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
 FOREIGN_RUN = re.compile(
     f"[{_HANGUL_CHARS}](?:[{_HANGUL_CHARS}{_HAN_CHARS}{_CJK_JOIN}]*[{_HANGUL_CHARS}{_HAN_CHARS}])?"
     f"|[{_HAN_CHARS}](?:[{_HAN_CHARS}{_CJK_JOIN}]*[{_HAN_CHARS}])?"
-    f"|[{_CYRILLIC_CHARS}](?:[{_CYRILLIC_CHARS}{_CYRILLIC_JOIN}]*[{_CYRILLIC_CHARS}])?")
+    f"|[{_CYRILLIC_CHARS}](?:[{_CYRILLIC_CHARS}{_CYRILLIC_JOIN}]*[{_CYRILLIC_CHARS}])?"
+)
 
 
 def foreign_runs(text: str) -> list[tuple[int, int, str]]:

@@ -21,12 +21,24 @@ ROOMS = ("display", "explorers", "coursework", "editions")
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    loader = jinja2.PrefixLoader({room: jinja2.FileSystemLoader(settings.PACKAGE_DIR / room / "templates")
-                                  for room in ROOMS})
-    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=False)
-    env.globals.update(_=i18n._, _markup=translated_markup, ngettext=i18n.ngettext, pgettext=i18n.pgettext,
-                       format_date=i18n.format_date)
+    loader = jinja2.PrefixLoader(
+        {room: jinja2.FileSystemLoader(settings.PACKAGE_DIR / room / "templates") for room in ROOMS}
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    env.globals.update(
+        _=i18n._,
+        _markup=translated_markup,
+        ngettext=i18n.ngettext,
+        pgettext=i18n.pgettext,
+        format_date=i18n.format_date,
+    )
     env.filters["tag_scripts"] = tag_scripts
     return env
 

@@ -78,11 +78,16 @@ def objectives(title_cell: str, notebook: Path) -> tuple[str, ...]:
     lines = title_cell.split("\n")
     start = next((i for i, line in enumerate(lines) if OBJECTIVES_HEAD.match(line.strip())), None)
     if start is None:
-        raise AlignmentError(_("{file}: the title cell has no line \"**By the end of this lesson you will be able "
-                               "to**\" followed by the objectives. Fix: add it, one objective per \"- \" line, "
-                               "each verb in bold (GUIDE §4).", file=notebook))
+        raise AlignmentError(
+            _(
+                '{file}: the title cell has no line "**By the end of this lesson you will be able '
+                'to**" followed by the objectives. Fix: add it, one objective per "- " line, '
+                "each verb in bold (GUIDE §4).",
+                file=notebook,
+            )
+        )
     found: list[str] = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         bullet = BULLET.match(line)
         if bullet:
             found.append(bullet["text"].strip())
@@ -91,8 +96,13 @@ def objectives(title_cell: str, notebook: Path) -> tuple[str, ...]:
         elif found or line.strip():
             break
     if not found:
-        raise AlignmentError(_("{file}: no objectives (\"- \" lines) follow \"By the end of this lesson you will "
-                               "be able to\". Fix: list them, each verb in bold.", file=notebook))
+        raise AlignmentError(
+            _(
+                '{file}: no objectives ("- " lines) follow "By the end of this lesson you will '
+                'be able to". Fix: list them, each verb in bold.',
+                file=notebook,
+            )
+        )
     return tuple(found)
 
 
@@ -101,8 +111,14 @@ def verbs_of(items: tuple[str, ...], notebook: Path) -> tuple[str, ...]:
     for text in items:
         found = VERB.findall(text)
         if not found:
-            raise AlignmentError(_("{file}: the objective \"{objective}\" has no verb in bold. Fix: write its verb "
-                                   "as **verb**, e.g. **explain**.", file=notebook, objective=text))
+            raise AlignmentError(
+                _(
+                    '{file}: the objective "{objective}" has no verb in bold. Fix: write its verb '
+                    "as **verb**, e.g. **explain**.",
+                    file=notebook,
+                    objective=text,
+                )
+            )
         verbs += [verb for verb in found if verb not in verbs]
     return tuple(verbs)
 
@@ -115,8 +131,13 @@ def skills_in(path: Path) -> Counter:
         items = json.loads(path.read_text(encoding="utf-8"))
         return Counter(item.get("skill") or "unlabelled" for item in items)
     except (ValueError, AttributeError, TypeError) as error:
-        raise AlignmentError(_("{file}: cannot be read as a list of items with a \"skill\" ({detail}). Fix: correct "
-                               "the JSON.", file=path, detail=error)) from None
+        raise AlignmentError(
+            _(
+                '{file}: cannot be read as a list of items with a "skill" ({detail}). Fix: correct the JSON.',
+                file=path,
+                detail=error,
+            )
+        ) from None
 
 
 def graded_items(nb) -> tuple[GradedItem, ...]:
@@ -128,8 +149,9 @@ def graded_items(nb) -> tuple[GradedItem, ...]:
             continue
         match = EXERCISE.match(meta["grade_id"])
         exercise = f"{match['lesson']}.{match['n']}" if match else meta["grade_id"]
-        items.append(GradedItem(exercise, meta["grade_id"], float(meta.get("points", 0)),
-                                autograded=cell["cell_type"] == "code"))
+        items.append(
+            GradedItem(exercise, meta["grade_id"], float(meta.get("points", 0)), autograded=cell["cell_type"] == "code")
+        )
     return tuple(items)
 
 
@@ -145,8 +167,16 @@ def rows(folder: Path | None = None, prompts: Path | None = None, banks: Path | 
             continue
         lesson = Lesson.from_metadata(meta)
         items = objectives("".join(nb["cells"][0]["source"]), path)
-        found.append(Row(lesson, items, verbs_of(items, path), skills_in(prompts / f"{lesson.slug}.json"),
-                         skills_in(banks / f"{lesson.slug}.json"), graded_items(nb)))
+        found.append(
+            Row(
+                lesson,
+                items,
+                verbs_of(items, path),
+                skills_in(prompts / f"{lesson.slug}.json"),
+                skills_in(banks / f"{lesson.slug}.json"),
+                graded_items(nb),
+            )
+        )
     return found
 
 
@@ -161,8 +191,15 @@ def markdown(items: list[Row]) -> str:
 def replace_block(text: str, block: str, file: Path | str) -> str:
     """`text` with the part between the alignment markers replaced by `block`."""
     if START not in text or END not in text or text.index(END) < text.index(START):
-        raise AlignmentError(_("{file}: the alignment markers are missing. Fix: put the two lines\n{start}\n{end}\n"
-                               "where the matrix should go.", file=file, start=START, end=END))
+        raise AlignmentError(
+            _(
+                "{file}: the alignment markers are missing. Fix: put the two lines\n{start}\n{end}\n"
+                "where the matrix should go.",
+                file=file,
+                start=START,
+                end=END,
+            )
+        )
     head, _marker, rest = text.partition(START)
     _old, _end, tail = rest.partition(END)
     return f"{head}{START}\n{block}\n{END}{tail}"

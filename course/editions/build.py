@@ -28,8 +28,15 @@ from course.editions.student import (
 )
 from course.i18n import _
 
-__all__ = ["EDITIONS", "BuildError", "DueDateWarning", "EditionWarning", "PrerequisiteWarning", "ReferenceWarning",
-           "build"]
+__all__ = [
+    "EDITIONS",
+    "BuildError",
+    "DueDateWarning",
+    "EditionWarning",
+    "PrerequisiteWarning",
+    "ReferenceWarning",
+    "build",
+]
 
 EDITIONS = ("student", "instructor", "reader", "packet", "simulation")
 
@@ -38,8 +45,14 @@ class BuildError(ValueError):
     """The build cannot start (bad edition or target folder); nothing was written."""
 
 
-def build(edition: str, out: Path, config_file: Path | None = None, force: bool = False, strict: bool = False,
-          steps: Steps = SILENT) -> CourseConfig:
+def build(
+    edition: str,
+    out: Path,
+    config_file: Path | None = None,
+    force: bool = False,
+    strict: bool = False,
+    steps: Steps = SILENT,
+) -> CourseConfig:
     """Build one edition into `out`; raises ConfigError, AnswerKeyError or BuildError before writing anything.
 
     What deserves the instructor's attention but does not stop the build (a reference to a lesson the
@@ -48,12 +61,18 @@ def build(edition: str, out: Path, config_file: Path | None = None, force: bool 
     order stop the build instead (a reference is rewritten to say the lesson is left out, so it never does).
     `steps` hears of each lesson as the build works through it (for a progress bar)."""
     if edition not in EDITIONS:
-        raise BuildError(_("Unknown edition \"{edition}\". Allowed: {allowed}.", edition=edition,
-                           allowed=", ".join(EDITIONS)))
+        raise BuildError(
+            _('Unknown edition "{edition}". Allowed: {allowed}.', edition=edition, allowed=", ".join(EDITIONS))
+        )
     out = Path(out).absolute()
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise BuildError(_("The output folder {out} exists and is not empty. Fix: choose a new folder, or add --force "
-                           "to replace it once the new build has succeeded.", out=out))
+        raise BuildError(
+            _(
+                "The output folder {out} exists and is not empty. Fix: choose a new folder, or add --force "
+                "to replace it once the new build has succeeded.",
+                out=out,
+            )
+        )
     config = load_config(config_file) if config_file else default_config()
     built = _prepared(config, strict or config.strict)
     keys = checked_keys(built) if edition == "instructor" else {}
@@ -100,9 +119,14 @@ def _prepared(config: CourseConfig, strict: bool):
         built = prepare(config)
     problems = [str(w.message) for w in caught if issubclass(w.category, (PrerequisiteWarning, DueDateWarning))]
     if strict and problems:
-        raise BuildError(_("The course is built strictly (--strict, or strict: on in {config}), so these problems "
-                           "stop it. Fix them in {config}, or build without --strict and with strict: off:\n{problems}",
-                           config=config.source, problems="\n".join(f"- {p}" for p in problems)))
+        raise BuildError(
+            _(
+                "The course is built strictly (--strict, or strict: on in {config}), so these problems "
+                "stop it. Fix them in {config}, or build without --strict and with strict: off:\n{problems}",
+                config=config.source,
+                problems="\n".join(f"- {p}" for p in problems),
+            )
+        )
     for warning in caught:
         warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     return built

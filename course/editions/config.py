@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import nbformat
 import yaml
 
-from course.catalog import lessons as collection_lessons, short_slug
+from course.catalog import lessons as collection_lessons
+from course.catalog import short_slug
 from course.coursework.answer_keys import bundled_key, graded_cells
 from course.editions import validation
 from course.i18n import N_, _
@@ -62,10 +64,15 @@ def default_config() -> CourseConfig:
     """The whole collection as published: every lesson, in order, with exercises and self-checks."""
     return CourseConfig(
         _("One Voice, 1958"),
-        _("Primary-source lessons on China's withdrawal of all its troops from North Korea in 1958: from an "
-          "argument, to the documents behind it, to the numbers, and back."),
-        tuple(LessonChoice(short_slug(lesson.slug), notebooks_dir() / lesson.filename, bundled_key(lesson.slug))
-              for lesson in collection_lessons(notebooks_dir())))
+        _(
+            "Primary-source lessons on China's withdrawal of all its troops from North Korea in 1958: from an "
+            "argument, to the documents behind it, to the numbers, and back."
+        ),
+        tuple(
+            LessonChoice(short_slug(lesson.slug), notebooks_dir() / lesson.filename, bundled_key(lesson.slug))
+            for lesson in collection_lessons(notebooks_dir())
+        ),
+    )
 
 
 # What the instructor is told for each kind of value the schema describes (the subschemas' titles):
@@ -73,24 +80,36 @@ def default_config() -> CourseConfig:
 ALLOWED_PATH = N_("a path to a .ipynb file, relative to the config's folder and inside it")
 ALLOWED_ONCE = N_("each lesson once")
 KINDS = {
-    "course": (N_("the file must be a YAML mapping of keys to values."),
-               N_("a YAML mapping with the keys title, introduction, lessons, extra_lessons, exercises, selfchecks, "
-                  "strict, left_out_references, due_dates (see the comments in course.yml)")),
+    "course": (
+        N_("the file must be a YAML mapping of keys to values."),
+        N_(
+            "a YAML mapping with the keys title, introduction, lessons, extra_lessons, exercises, selfchecks, "
+            "strict, left_out_references, due_dates (see the comments in course.yml)"
+        ),
+    ),
     "left_out_references": (N_("left_out_references must be warn or quiet."), N_("warn, quiet")),
     "text": (N_("a non-empty text is needed."), N_("non-empty text (Markdown); use | for several lines")),
     "switch": (N_("a switch must be on or off."), N_("on, off (or true, false)")),
     "date": (N_("this is not a date."), N_("a date written YYYY-MM-DD")),
     "lessons": (N_("lessons must be a list."), N_("a list of lesson slugs: {slugs}")),
-    "lesson entry": (N_("a lesson entry must be a slug or a mapping with a slug."),
-                     N_("a slug such as balance-of-forces, or {{slug: balance-of-forces, exercises: off, "
-                        "selfchecks: off, points: {{grade_id: n}}, due: YYYY-MM-DD}}")),
+    "lesson entry": (
+        N_("a lesson entry must be a slug or a mapping with a slug."),
+        N_(
+            "a slug such as balance-of-forces, or {{slug: balance-of-forces, exercises: off, "
+            "selfchecks: off, points: {{grade_id: n}}, due: YYYY-MM-DD}}"
+        ),
+    ),
     "extra_lessons": (N_("extra_lessons must be a list of paths."), ALLOWED_PATH),
     "path": (N_("an extra lesson must be given as a path."), ALLOWED_PATH),
-    "points": (N_("points must be a mapping from grade id to a number."),
-               N_("{{grade_id: number}}, e.g. {{ex01-3-seven-to-six: 2}}")),
+    "points": (
+        N_("points must be a mapping from grade id to a number."),
+        N_("{{grade_id: number}}, e.g. {{ex01-3-seven-to-six: 2}}"),
+    ),
     "points value": (N_("points must be a number of 0 or more."), N_("a number of 0 or more, e.g. 2")),
-    "due_dates": (N_("due_dates must be a mapping from lesson slug to date."),
-                  N_("a mapping from lesson slug ({slugs}) to a date written YYYY-MM-DD")),
+    "due_dates": (
+        N_("due_dates must be a mapping from lesson slug to date."),
+        N_("a mapping from lesson slug ({slugs}) to a date written YYYY-MM-DD"),
+    ),
 }
 
 
@@ -103,14 +122,21 @@ class _Checker:
         self.raw = raw
 
     def fail(self, problem: str, key: str, value: Any, allowed: str) -> ConfigError:
-        return ConfigError(_("{file}: {problem}\n  key: {key}\n  value: {value}\n  allowed: {allowed}",
-                             file=self.path, problem=problem, key=key, value=_show(value), allowed=allowed))
+        return ConfigError(
+            _(
+                "{file}: {problem}\n  key: {key}\n  value: {value}\n  allowed: {allowed}",
+                file=self.path,
+                problem=problem,
+                key=key,
+                value=_show(value),
+                allowed=allowed,
+            )
+        )
 
     def schema_problem(self, problem: validation.Problem, slugs: list[str]) -> ConfigError:
         value = validation.value_at(self.raw, problem.path)
         if problem.validator == "additionalProperties":
-            return self.fail(_("this key is not known (a typo?)."), problem.key, value,
-                             ", ".join(problem.allowed_keys))
+            return self.fail(_("this key is not known (a typo?)."), problem.key, value, ", ".join(problem.allowed_keys))
         what, allowed = KINDS.get(problem.kind, KINDS["course"])
         return self.fail(_(what), problem.key, value, _(allowed, slugs=", ".join(slugs)))
 
@@ -118,8 +144,15 @@ class _Checker:
         """An instructor's own notebook: a real file inside the config's folder, with lesson metadata."""
         path = (self.base / value).resolve()
         if not path.is_relative_to(self.base):
-            raise self.fail(_("extra lessons must stay inside the config's folder ({folder}); this path leads "
-                              "outside it.", folder=self.base), key, value, _(ALLOWED_PATH))
+            raise self.fail(
+                _(
+                    "extra lessons must stay inside the config's folder ({folder}); this path leads outside it.",
+                    folder=self.base,
+                ),
+                key,
+                value,
+                _(ALLOWED_PATH),
+            )
         if not path.is_file() or path.suffix != ".ipynb":
             raise self.fail(_("no notebook (.ipynb file) at this path."), key, value, _(ALLOWED_PATH))
         try:
@@ -128,12 +161,26 @@ class _Checker:
         except (ValueError, KeyError, TypeError):
             meta, missing = {}, ["metadata.one_voice"]
         if missing:
-            raise self.fail(_("the notebook lacks the lesson metadata it needs in metadata.one_voice: {missing}.",
-                              missing=", ".join(missing)), key, value, _(ALLOWED_PATH))
+            raise self.fail(
+                _(
+                    "the notebook lacks the lesson metadata it needs in metadata.one_voice: {missing}.",
+                    missing=", ".join(missing),
+                ),
+                key,
+                value,
+                _(ALLOWED_PATH),
+            )
         key_file = path.with_name(f"{path.stem}.key.json").resolve()
         if key_file.exists() and not key_file.is_relative_to(self.base):
-            raise self.fail(_("extra lessons must stay inside the config's folder ({folder}); this path leads "
-                              "outside it.", folder=self.base), key, str(key_file), _(ALLOWED_PATH))
+            raise self.fail(
+                _(
+                    "extra lessons must stay inside the config's folder ({folder}); this path leads outside it.",
+                    folder=self.base,
+                ),
+                key,
+                str(key_file),
+                _(ALLOWED_PATH),
+            )
         return short_slug(meta.get("slug") or path.stem), path, key_file
 
     def points(self, value: dict, key: str, notebook: Path) -> Mapping[str, float]:
@@ -141,8 +188,9 @@ class _Checker:
         allowed = ", ".join(graded) or _("none (this lesson has no graded cells)")
         for grade_id in value:
             if grade_id not in graded:
-                raise self.fail(_("this lesson has no graded cell with this grade id."), f"{key}.{grade_id}",
-                                grade_id, allowed)
+                raise self.fail(
+                    _("this lesson has no graded cell with this grade id."), f"{key}.{grade_id}", grade_id, allowed
+                )
         return MappingProxyType(dict(value))
 
 
@@ -183,13 +231,21 @@ def _read(path: Path, checker: _Checker) -> Any:
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except FileNotFoundError:
-        raise checker.fail(_("the course config file does not exist."), "-", str(path),
-                           _("the path of an existing YAML file, e.g. course.yml")) from None
+        raise checker.fail(
+            _("the course config file does not exist."),
+            "-",
+            str(path),
+            _("the path of an existing YAML file, e.g. course.yml"),
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = _("line {line}, column {column}", line=mark.line + 1, column=mark.column + 1) if mark else "-"
-        raise checker.fail(_("this is not valid YAML ({detail}).", detail=getattr(error, "problem", error)), where,
-                           "-", _(KINDS["course"][1])) from None
+        raise checker.fail(
+            _("this is not valid YAML ({detail}).", detail=getattr(error, "problem", error)),
+            where,
+            "-",
+            _(KINDS["course"][1]),
+        ) from None
 
 
 def load_config(path: Path | str) -> CourseConfig:
@@ -208,14 +264,18 @@ def load_config(path: Path | str) -> CourseConfig:
     for index, entry in enumerate(document.get("extra_lessons", [])):
         slug, notebook, key_file = checker.extra_lesson(entry, f"extra_lessons[{index}]")
         if slug in available:
-            raise checker.fail(_("this lesson is already in the course."), f"extra_lessons[{index}]", entry,
-                               _("a lesson slug not already used by the collection ({slugs})",
-                                 slugs=", ".join(available)))
+            raise checker.fail(
+                _("this lesson is already in the course."),
+                f"extra_lessons[{index}]",
+                entry,
+                _("a lesson slug not already used by the collection ({slugs})", slugs=", ".join(available)),
+            )
         available[slug] = LessonChoice(slug, notebook, key_file)
     exercises = _switch(document.get("exercises"), True)
     selfchecks = _switch(document.get("selfchecks"), True)
-    entries = [entry if isinstance(entry, dict) else {"slug": entry}
-               for entry in document.get("lessons", list(available))]
+    entries = [
+        entry if isinstance(entry, dict) else {"slug": entry} for entry in document.get("lessons", list(available))
+    ]
     listed = {short_slug(entry["slug"]) for entry in entries}
     extras = [slug for slug in available if slug not in {lesson.slug for lesson in default.lessons}]
     entries += [{"slug": slug} for slug in extras if slug not in listed]  # extra lessons not placed come last
@@ -228,17 +288,26 @@ def load_config(path: Path | str) -> CourseConfig:
         if slug in {lesson.slug for lesson in chosen}:
             raise checker.fail(_("this lesson is already in the course."), key, slug, _(ALLOWED_ONCE))
         base = available[slug]
-        chosen.append(LessonChoice(
-            slug, base.notebook, base.key,
-            exercises=_switch(options.get("exercises"), exercises),
-            selfchecks=_switch(options.get("selfchecks"), selfchecks),
-            points=checker.points(options.get("points", {}), f"{key}.points", base.notebook),
-            due=dt.date.fromisoformat(options["due"]) if "due" in options else None))
+        chosen.append(
+            LessonChoice(
+                slug,
+                base.notebook,
+                base.key,
+                exercises=_switch(options.get("exercises"), exercises),
+                selfchecks=_switch(options.get("selfchecks"), selfchecks),
+                points=checker.points(options.get("points", {}), f"{key}.points", base.notebook),
+                due=dt.date.fromisoformat(options["due"]) if "due" in options else None,
+            )
+        )
     chosen = _with_due_dates(checker, document.get("due_dates", {}), chosen)
-    return CourseConfig(document.get("title", default.title).strip(),
-                        document.get("introduction", default.introduction).strip(), tuple(chosen), path,
-                        strict=_switch(document.get("strict"), False),
-                        left_out_references=document.get("left_out_references", "warn"))
+    return CourseConfig(
+        document.get("title", default.title).strip(),
+        document.get("introduction", default.introduction).strip(),
+        tuple(chosen),
+        path,
+        strict=_switch(document.get("strict"), False),
+        left_out_references=document.get("left_out_references", "warn"),
+    )
 
 
 def _with_due_dates(checker: _Checker, dates: dict[str, str], chosen: list[LessonChoice]) -> list[LessonChoice]:
@@ -248,10 +317,15 @@ def _with_due_dates(checker: _Checker, dates: dict[str, str], chosen: list[Lesso
     for name, value in dates.items():
         slug = short_slug(name)
         if slug not in by_slug:
-            raise checker.fail(_("there is no lesson with this slug in the course."), f"due_dates.{name}",
-                               name, ", ".join(slugs))
+            raise checker.fail(
+                _("there is no lesson with this slug in the course."), f"due_dates.{name}", name, ", ".join(slugs)
+            )
         if by_slug[slug].due is not None:
-            raise checker.fail(_("this lesson already has a due date in its lessons entry."), f"due_dates.{name}",
-                               validation.value_at(checker.raw, ("due_dates", name)), _(ALLOWED_ONCE))
+            raise checker.fail(
+                _("this lesson already has a due date in its lessons entry."),
+                f"due_dates.{name}",
+                validation.value_at(checker.raw, ("due_dates", name)),
+                _(ALLOWED_ONCE),
+            )
         by_slug[slug] = replace(by_slug[slug], due=dt.date.fromisoformat(value))
     return [by_slug[slug] for slug in slugs]

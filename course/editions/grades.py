@@ -30,11 +30,15 @@ class Layout:
 
 LAYOUTS = {
     # Canvas: Grades → Import. It matches students by ID, SIS User ID or SIS Login ID; Section may be empty.
-    "canvas": Layout("Canvas", ("Student", "ID", "SIS User ID", "SIS Login ID", "Section"),
-                     ("SIS Login ID", "SIS User ID", "ID")),
+    "canvas": Layout(
+        "Canvas", ("Student", "ID", "SIS User ID", "SIS Login ID", "Section"), ("SIS Login ID", "SIS User ID", "ID")
+    ),
     # Moodle: Grades → Import → CSV file; "Map from" the id column "Map to" the matching user field.
-    "moodle": Layout("Moodle", ("First name", "Last name", "Username", "ID number", "Email address"),
-                     ("Username", "ID number", "Email address")),
+    "moodle": Layout(
+        "Moodle",
+        ("First name", "Last name", "Username", "ID number", "Email address"),
+        ("Username", "ID number", "Email address"),
+    ),
 }
 
 
@@ -56,50 +60,97 @@ def read_export(path: Path) -> tuple[list[str], list[Student], dict[tuple[str, s
     try:
         handle = open(path, newline="", encoding="utf-8")
     except FileNotFoundError:
-        raise GradesError(_("{file}: there is no such file. Fix: run `nbgrader export` in your course folder (it "
-                            "writes grades.csv there) and give its path.", file=path)) from None
+        raise GradesError(
+            _(
+                "{file}: there is no such file. Fix: run `nbgrader export` in your course folder (it "
+                "writes grades.csv there) and give its path.",
+                file=path,
+            )
+        ) from None
     with handle:
         reader = csv.DictReader(handle)
         missing = [name for name in NBGRADER_COLUMNS if name not in (reader.fieldnames or [])]
         if missing:
-            raise GradesError(_("{file}: this is not nbgrader's export; the columns {missing} are missing. Fix: give "
-                                "the grades.csv that `nbgrader export` writes.", file=path,
-                                missing=", ".join(missing)))
+            raise GradesError(
+                _(
+                    "{file}: this is not nbgrader's export; the columns {missing} are missing. Fix: give "
+                    "the grades.csv that `nbgrader export` writes.",
+                    file=path,
+                    missing=", ".join(missing),
+                )
+            )
         assignments: list[str] = []
         students: dict[str, Student] = {}
         scores: dict[tuple[str, str], float] = {}
         maximum: dict[str, float] = {}
         for line, row in enumerate(reader, start=2):
             if None in row or any(value is None for value in row.values()):
-                raise GradesError(_("{file}, line {line}: this row does not have one value per column (a name with "
-                                    "a comma, perhaps: nbgrader writes names unquoted). Fix: quote the value or "
-                                    "remove the comma, and convert again.", file=path, line=line))
+                raise GradesError(
+                    _(
+                        "{file}, line {line}: this row does not have one value per column (a name with "
+                        "a comma, perhaps: nbgrader writes names unquoted). Fix: quote the value or "
+                        "remove the comma, and convert again.",
+                        file=path,
+                        line=line,
+                    )
+                )
             assignment, student_id = row["assignment"].strip(), row["student_id"].strip()
             if not assignment or not student_id:
-                raise GradesError(_("{file}, line {line}: the assignment or the student_id is empty. Fix: export "
-                                    "again with `nbgrader export`.", file=path, line=line))
+                raise GradesError(
+                    _(
+                        "{file}, line {line}: the assignment or the student_id is empty. Fix: export "
+                        "again with `nbgrader export`.",
+                        file=path,
+                        line=line,
+                    )
+                )
             if (assignment, student_id) in scores:
-                raise GradesError(_("{file}, line {line}: a second score for {student} in {assignment}. Fix: keep one "
-                                    "row per student and assignment.", file=path, line=line, student=student_id,
-                                    assignment=assignment))
+                raise GradesError(
+                    _(
+                        "{file}, line {line}: a second score for {student} in {assignment}. Fix: keep one "
+                        "row per student and assignment.",
+                        file=path,
+                        line=line,
+                        student=student_id,
+                        assignment=assignment,
+                    )
+                )
             values = {}
             for column in ("score", "max_score"):
                 try:
                     values[column] = float(row[column])
                 except ValueError:
-                    raise GradesError(_("{file}, line {line}, column {column}: \"{value}\" is not a number. Fix: "
-                                        "export again with `nbgrader export`.", file=path, line=line, column=column,
-                                        value=row[column])) from None
+                    raise GradesError(
+                        _(
+                            '{file}, line {line}, column {column}: "{value}" is not a number. Fix: '
+                            "export again with `nbgrader export`.",
+                            file=path,
+                            line=line,
+                            column=column,
+                            value=row[column],
+                        )
+                    ) from None
             if assignment not in maximum:
                 assignments.append(assignment)
                 maximum[assignment] = values["max_score"]
             scores[(assignment, student_id)] = values["score"]
-            students.setdefault(student_id, Student(student_id, _name(row["first_name"]), _name(row["last_name"]),
-                                                    _name(row["email"])))
+            students.setdefault(
+                student_id, Student(student_id, _name(row["first_name"]), _name(row["last_name"]), _name(row["email"]))
+            )
     if not scores:
-        raise GradesError(_("{file}: the export holds no grades. Fix: run `nbgrader autograde` and then `nbgrader "
-                            "export` once students have submitted.", file=path))
-    return assignments, sorted(students.values(), key=lambda s: (s.last_name, s.first_name, s.student_id)), scores, maximum
+        raise GradesError(
+            _(
+                "{file}: the export holds no grades. Fix: run `nbgrader autograde` and then `nbgrader "
+                "export` once students have submitted.",
+                file=path,
+            )
+        )
+    return (
+        assignments,
+        sorted(students.values(), key=lambda s: (s.last_name, s.first_name, s.student_id)),
+        scores,
+        maximum,
+    )
 
 
 def _name(value: str) -> str:
@@ -113,8 +164,14 @@ def gradebook(source: Path, lms: str, id_column: str | None = None) -> tuple[lis
     layout = LAYOUTS[lms]
     id_column = id_column or layout.id_columns[0]
     if id_column not in layout.id_columns:
-        raise GradesError(_("{lms} has no student id column \"{column}\". Allowed: {allowed}.", lms=layout.name,
-                            column=id_column, allowed=", ".join(layout.id_columns)))
+        raise GradesError(
+            _(
+                '{lms} has no student id column "{column}". Allowed: {allowed}.',
+                lms=layout.name,
+                column=id_column,
+                allowed=", ".join(layout.id_columns),
+            )
+        )
     assignments, students, scores, _maximum = read_export(source)
     header = [*layout.columns, *assignments]
     rows = []
@@ -124,8 +181,9 @@ def gradebook(source: Path, lms: str, id_column: str | None = None) -> tuple[lis
             named = ", ".join(part for part in (student.last_name, student.first_name) if part)
             fields["Student"] = named or student.student_id
         else:
-            fields.update({"First name": student.first_name, "Last name": student.last_name,
-                           "Email address": student.email})
+            fields.update(
+                {"First name": student.first_name, "Last name": student.last_name, "Email address": student.email}
+            )
         fields[id_column] = student.student_id
         rows.append([*fields.values(), *(_score(scores.get((a, student.student_id))) for a in assignments)])
     return header, rows, len(assignments)

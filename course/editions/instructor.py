@@ -26,11 +26,19 @@ def checked_keys(built: list[BuiltLesson]) -> dict[str, dict]:
     """Each assignment's key, by new lesson slug, after checking keys and notebooks match."""
     orphans = orphan_keys(notebooks_dir())
     if orphans:
-        raise AnswerKeyError(_("{file}: this answer key has no lesson {notebooks}/<same name>.ipynb, so its grade ids "
-                               "belong to no notebook. Fix: rename it to match its lesson, or remove it.",
-                               file=orphans[0], notebooks=notebooks_dir()))
-    return {item.lesson.slug: checked_key(item.nb, item.choice.notebook, item.choice.key)
-            for item in built if graded_cells(item.nb)}
+        raise AnswerKeyError(
+            _(
+                "{file}: this answer key has no lesson {notebooks}/<same name>.ipynb, so its grade ids "
+                "belong to no notebook. Fix: rename it to match its lesson, or remove it.",
+                file=orphans[0],
+                notebooks=notebooks_dir(),
+            )
+        )
+    return {
+        item.lesson.slug: checked_key(item.nb, item.choice.notebook, item.choice.key)
+        for item in built
+        if graded_cells(item.nb)
+    }
 
 
 def merged(nb, key: dict) -> nbformat.NotebookNode:
@@ -57,13 +65,17 @@ def nbgrader_config(config: CourseConfig, built: list[BuiltLesson]) -> str:
 
 
 def rubrics(config: CourseConfig, built: list[BuiltLesson], keys: dict[str, dict]) -> str:
-    lessons = [(item.lesson, [(cell, keys[item.lesson.slug][cell.grade_id]) for cell in graded_cells(item.nb)])
-               for item in built if keys.get(item.lesson.slug)]
+    lessons = [
+        (item.lesson, [(cell, keys[item.lesson.slug][cell.grade_id]) for cell in graded_cells(item.nb)])
+        for item in built
+        if keys.get(item.lesson.slug)
+    ]
     return render("editions/rubrics.md.j2", title=config.title, lessons=lessons)
 
 
-def write_instructor(config: CourseConfig, built: list[BuiltLesson], keys: dict[str, dict], folder: Path,
-                     steps: Steps = SILENT) -> None:
+def write_instructor(
+    config: CourseConfig, built: list[BuiltLesson], keys: dict[str, dict], folder: Path, steps: Steps = SILENT
+) -> None:
     (folder / "nbgrader_config.py").write_text(nbgrader_config(config, built), encoding="utf-8")
     (folder / "rubrics.md").write_text(rubrics(config, built, keys), encoding="utf-8")
     for item in each(built, steps):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from course.catalog import Lesson, short_slug
 from course.i18n import _, format_date, ngettext
@@ -34,7 +34,8 @@ POINTS = re.compile(r"\((\d+(?:\.\d+)?) points?")
 REFERENCE = re.compile(
     r"\[(?P<text>[^\]\n]*)\]\((?P<file>(?:\d{2}-)?(?P<slug>[A-Za-z0-9][A-Za-z0-9_-]*)\.ipynb)(?P<anchor>#[^)\s]*)?\)"
     r"|\b(?P<word>Lessons?) (?P<numbers>\d{2}(?:(?:, and |, | and | to |–)\d{2})*)\b"
-    r"(?P<short_title> \([^()\n]{1,80}\))?")
+    r"(?P<short_title> \([^()\n]{1,80}\))?"
+)
 LINK_TEXT_NUMBER = re.compile(r"^Lessons? \d{2}\b|^\d{2}$")
 RANGE = (" to ", "–")
 
@@ -83,11 +84,20 @@ def renumber(nb, lesson: Lesson) -> None:
 
 
 def navigation(previous: Lesson | None, following: Lesson | None) -> str:
-    parts = [_("[← Lesson {number} · {title}]({file})", number=previous.number, title=previous.title,
-               file=previous.filename) if previous else None,
-             _("[Contents (README)](../README.md)"),
-             _("[Lesson {number} · {title} →]({file})", number=following.number, title=following.title,
-               file=following.filename) if following else None]
+    parts = [
+        _("[← Lesson {number} · {title}]({file})", number=previous.number, title=previous.title, file=previous.filename)
+        if previous
+        else None,
+        _("[Contents (README)](../README.md)"),
+        _(
+            "[Lesson {number} · {title} →]({file})",
+            number=following.number,
+            title=following.title,
+            file=following.filename,
+        )
+        if following
+        else None,
+    ]
     return " · ".join(part for part in parts if part)
 
 
@@ -105,11 +115,13 @@ def set_points(nb, points: Mapping[str, float]) -> None:
         if grade_id not in points:
             continue
         cell.metadata["nbgrader"]["points"] = points[grade_id]
-        prompt = next((c for c in reversed(nb.cells[:index]) if c.cell_type == "markdown" and "nbgrader" not in c.metadata), None)
+        prompt = next(
+            (c for c in reversed(nb.cells[:index]) if c.cell_type == "markdown" and "nbgrader" not in c.metadata), None
+        )
         if prompt is not None:
             value = points[grade_id]
             label = ngettext("{points} point", "{points} points", 1 if value == 1 else 2, points=f"{value:g}")
-            prompt.source = POINTS.sub(lambda match: f"({label}", prompt.source, count=1)
+            prompt.source = POINTS.sub(lambda match, label=label: f"({label}", prompt.source, count=1)
 
 
 def add_due_date(nb, due: dt.date) -> None:
@@ -134,7 +146,7 @@ def link_lessons(nb, edition: Mapping[str, Lesson], collection: Mapping[str, Les
 
     def left_out(lesson: Lesson, match: re.Match, first: bool = True) -> str:
         dropped.setdefault(lesson.slug, lesson)
-        before, after = match.string[:match.start()], match.string[match.end():]
+        before, after = match.string[: match.start()], match.string[match.end() :]
         if after.startswith(")"):  # the end of a parenthesis: no second one inside it
             return _("the lesson “{title}”, not part of this course", title=lesson.title)
         if first and _starts_sentence(before):
@@ -196,7 +208,7 @@ def _starts_sentence(before: str) -> bool:
 
 
 def _numbers(text: str) -> tuple[list[str], bool]:
-    """"02 and 03" -> (["02", "03"], False); "01–07" and "02 to 07" -> (["01", ..., "07"], True)."""
+    """ "02 and 03" -> (["02", "03"], False); "01–07" and "02 to 07" -> (["01", ..., "07"], True)."""
     tokens = re.findall(r"\d{2}|, and |, | and | to |–", text)
     numbers, is_range = [], False
     for position, token in enumerate(tokens):

@@ -62,7 +62,12 @@ def clone_folder(repo_url: str) -> str:
     last = repo_url.strip().rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
     name = last[: -len(".git")] if last.endswith(".git") else last
     if not name:
-        raise LinkError(_("Cannot make a link for the repository '{repo}': give its address, e.g. https://github.com/OWNER/REPO.", repo=repo_url))
+        raise LinkError(
+            _(
+                "Cannot make a link for the repository '{repo}': give its address, e.g. https://github.com/OWNER/REPO.",
+                repo=repo_url,
+            )
+        )
     return name
 
 
@@ -75,7 +80,13 @@ def check_lesson(slug: str, known: list[str]) -> str:
     slug = slug[: -len(".ipynb")] if slug.endswith(".ipynb") else slug
     slug = slug.rsplit("/", 1)[-1]
     if slug not in known:
-        raise LinkError(_("There is no lesson '{lesson}' in this collection. Lessons: {known}.", lesson=slug, known=", ".join(known) or _("(none found)")))
+        raise LinkError(
+            _(
+                "There is no lesson '{lesson}' in this collection. Lessons: {known}.",
+                lesson=slug,
+                known=", ".join(known) or _("(none found)"),
+            )
+        )
     return slug
 
 
@@ -83,7 +94,12 @@ def binder_spec(repo_url: str, ref: str = BINDER_DEFAULT_REF) -> str:
     """`gh/OWNER/REPO/REF` for GitHub, `git/<url-escaped URL>/REF` for any other git URL."""
     repo_url = repo_url.strip()
     if not repo_url:
-        raise LinkError(_("Cannot make a link for the repository '{repo}': give its address, e.g. https://github.com/OWNER/REPO.", repo=repo_url))
+        raise LinkError(
+            _(
+                "Cannot make a link for the repository '{repo}': give its address, e.g. https://github.com/OWNER/REPO.",
+                repo=repo_url,
+            )
+        )
     ref = ref or BINDER_DEFAULT_REF
     found = github_repo(repo_url)
     if found:
@@ -109,7 +125,9 @@ def nbgitpuller_url(hub: str, repo_url: str, slug: str, branch: str | None = Non
     Without a branch, nbgitpuller uses the repository's default branch.
     """
     if not re.match(r"^https?://[^/\s]+", hub.strip()):
-        raise LinkError(_("The hub address '{hub}' must start with http:// or https://, e.g. https://hub.example.edu.", hub=hub))
+        raise LinkError(
+            _("The hub address '{hub}' must start with http:// or https://, e.g. https://hub.example.edu.", hub=hub)
+        )
     folder = clone_folder(repo_url)
     query: dict[str, str] = {"repo": repo_url.strip()}
     if branch:
@@ -119,13 +137,17 @@ def nbgitpuller_url(hub: str, repo_url: str, slug: str, branch: str | None = Non
     return f"{hub.strip().rstrip('/')}/hub/user-redirect/git-pull?{urlencode(query, quote_via=quote)}"
 
 
-def make_links(repo_url: str, slug: str, branch: str | None = None, hub: str | None = None,
-               binderhub: str = MYBINDER) -> Links:
+def make_links(
+    repo_url: str, slug: str, branch: str | None = None, hub: str | None = None, binderhub: str = MYBINDER
+) -> Links:
     """Every link for one lesson (the hub link only when a hub is given)."""
     binder = binder_url(repo_url, slug, branch or BINDER_DEFAULT_REF, binderhub)
-    return Links(binder=binder, badge=binder_badge(binder),
-                 hub=nbgitpuller_url(hub, repo_url, slug, branch) if hub else None,
-                 lesson_path=lesson_path(slug))
+    return Links(
+        binder=binder,
+        badge=binder_badge(binder),
+        hub=nbgitpuller_url(hub, repo_url, slug, branch) if hub else None,
+        lesson_path=lesson_path(slug),
+    )
 
 
 _COMMIT = re.compile(r"^[0-9a-fA-F]{7,40}$")
@@ -134,6 +156,7 @@ _COMMIT = re.compile(r"^[0-9a-fA-F]{7,40}$")
 @dataclass(frozen=True)
 class Refs:
     """Branch and tag names a local git repository knows (its own branches and remote-tracking ones)."""
+
     where: str
     branches: frozenset[str]
     tags: frozenset[str]
@@ -142,9 +165,12 @@ class Refs:
 def local_refs(path: Path | str) -> Refs | None:
     """The refs of the git repository at path (read from disk, nothing fetched); None if it is not one."""
     try:
-        out = subprocess.run(["git", "-C", str(path), "for-each-ref", "--format=%(refname)",
-                              "refs/heads", "refs/remotes", "refs/tags"],
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            ["git", "-C", str(path), "for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes", "refs/tags"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
@@ -152,13 +178,13 @@ def local_refs(path: Path | str) -> Refs | None:
     branches, tags = set(), set()
     for ref in out.stdout.split():
         if ref.startswith("refs/heads/"):
-            branches.add(ref[len("refs/heads/"):])
+            branches.add(ref[len("refs/heads/") :])
         elif ref.startswith("refs/remotes/"):
-            name = ref[len("refs/remotes/"):].split("/", 1)
+            name = ref[len("refs/remotes/") :].split("/", 1)
             if len(name) == 2 and name[1] != "HEAD":
                 branches.add(name[1])
         elif ref.startswith("refs/tags/"):
-            tags.add(ref[len("refs/tags/"):])
+            tags.add(ref[len("refs/tags/") :])
     return Refs(str(path), frozenset(branches), frozenset(tags))
 
 
@@ -170,12 +196,25 @@ def hub_branch_problem(branch: str, known: list[Refs]) -> str | None:
     """
     suggestion = "term-" + re.sub(r"[^A-Za-z0-9._-]+", "-", branch.rsplit("/", 1)[-1]).strip("-.")
     if branch.startswith("refs/"):
-        return _("'{ref}' is a full ref name; the hub link needs a plain branch name: use --branch {name} (a branch, not a tag).", ref=branch, name=branch.split("/", 2)[-1])
+        return _(
+            "'{ref}' is a full ref name; the hub link needs a plain branch name: use --branch {name} (a branch, not a tag).",
+            ref=branch,
+            name=branch.split("/", 2)[-1],
+        )
     for refs in known:
         if branch in refs.tags and branch not in refs.branches:
-            return _("'{ref}' is a tag in {where}, and the hub link needs a branch: nbgitpuller clones a tag on the first click, but every later click fails (it runs `git diff ..origin/{ref}`, and a tag has no origin/{ref}; tag support is nbgitpuller issue #361). Make a branch for the term at that tag and use it: git branch {branch} {ref} && git push origin {branch}, then --branch {branch}. (Binder links may use the tag: leave out --hub.)", ref=branch, where=refs.where, branch=suggestion)
+            return _(
+                "'{ref}' is a tag in {where}, and the hub link needs a branch: nbgitpuller clones a tag on the first click, but every later click fails (it runs `git diff ..origin/{ref}`, and a tag has no origin/{ref}; tag support is nbgitpuller issue #361). Make a branch for the term at that tag and use it: git branch {branch} {ref} && git push origin {branch}, then --branch {branch}. (Binder links may use the tag: leave out --hub.)",
+                ref=branch,
+                where=refs.where,
+                branch=suggestion,
+            )
     if _COMMIT.match(branch) and not any(branch in refs.branches for refs in known):
-        return _("'{ref}' looks like a commit id, and the hub link needs a branch (nbgitpuller clones and updates a branch). Make a branch at that commit and use it: git branch {branch} {ref} && git push origin {branch}, then --branch {branch}.", ref=branch, branch="term-" + branch[:7])
+        return _(
+            "'{ref}' looks like a commit id, and the hub link needs a branch (nbgitpuller clones and updates a branch). Make a branch at that commit and use it: git branch {branch} {ref} && git push origin {branch}, then --branch {branch}.",
+            ref=branch,
+            branch="term-" + branch[:7],
+        )
     return None
 
 

@@ -41,8 +41,11 @@ class Load:
 
     @property
     def model_minutes(self) -> float:
-        return ((self.prose_words + self.displayed_words) / PROSE_WORDS_PER_MINUTE
-                + self.primary_words / PRIMARY_WORDS_PER_MINUTE + MINUTES_PER_TASK * self.tasks)
+        return (
+            (self.prose_words + self.displayed_words) / PROSE_WORDS_PER_MINUTE
+            + self.primary_words / PRIMARY_WORDS_PER_MINUTE
+            + MINUTES_PER_TASK * self.tasks
+        )
 
     @property
     def within_tolerance(self) -> bool:
@@ -89,11 +92,18 @@ def lesson_load(path: Path, ev: Evidence | None = None) -> Load:
 
 def load_table(loads: list[Load]) -> str:
     """The load report as a Markdown table (plain text, for a terminal or the guide)."""
-    head = ("| Lesson | Prose | Other text | Primary text | Tasks | Model (min) | Stated (min) |\n"
-            "|---|---:|---:|---:|---:|---:|---:|")
-    rows = [f"| {x.slug} | {x.prose_words} | {x.displayed_words} | {x.primary_words} | {x.tasks} | "
-            f"{x.model_minutes:.0f} | {x.stated_minutes}{'' if x.within_tolerance else ' (!)'} |" for x in loads]
-    total = (f"| all | {sum(x.prose_words for x in loads)} | {sum(x.displayed_words for x in loads)} | "
-             f"{sum(x.primary_words for x in loads)} | {sum(x.tasks for x in loads)} | "
-             f"{sum(x.model_minutes for x in loads):.0f} | {sum(x.stated_minutes for x in loads)} |")
+    head = (
+        "| Lesson | Prose | Other text | Primary text | Tasks | Model (min) | Stated (min) |\n"
+        "|---|---:|---:|---:|---:|---:|---:|"
+    )
+    rows = [
+        f"| {x.slug} | {x.prose_words} | {x.displayed_words} | {x.primary_words} | {x.tasks} | "
+        f"{x.model_minutes:.0f} | {x.stated_minutes}{'' if x.within_tolerance else ' (!)'} |"
+        for x in loads
+    ]
+    total = (
+        f"| all | {sum(x.prose_words for x in loads)} | {sum(x.displayed_words for x in loads)} | "
+        f"{sum(x.primary_words for x in loads)} | {sum(x.tasks for x in loads)} | "
+        f"{sum(x.model_minutes for x in loads):.0f} | {sum(x.stated_minutes for x in loads)} |"
+    )
     return "\n".join([head, *rows, total])

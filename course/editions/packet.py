@@ -26,10 +26,22 @@ from course.i18n import N_, _
 from course.settings import PACKAGE_DIR
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SKILLS = {"sourcing": N_("Sourcing"), "contextualisation": N_("Contextualisation"),
-          "corroboration": N_("Corroboration"), "close-reading": N_("Close reading")}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SKILLS = {
+    "sourcing": N_("Sourcing"),
+    "contextualisation": N_("Contextualisation"),
+    "corroboration": N_("Corroboration"),
+    "close-reading": N_("Close reading"),
+}
 WRITING_LINES = 9  # ruled lines under each prompt: about a paragraph in handwriting
 
 
@@ -45,13 +57,17 @@ def chromium() -> Path | None:
 def printer_problem() -> str | None:
     """Why the packets cannot be printed here (with the fix), or None."""
     if chromium() is None:
-        return _("The packet edition prints PDFs with Chromium, which is not installed. Fix: install it "
-                 "(Debian/Ubuntu: apt-get install chromium), then build again.")
+        return _(
+            "The packet edition prints PDFs with Chromium, which is not installed. Fix: install it "
+            "(Debian/Ubuntu: apt-get install chromium), then build again."
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return _("The packet edition drives Chromium with the Python package playwright, which is not installed. "
-                 "Fix: pip install -e '.[packet]' (no browser download is needed: it uses your Chromium).")
+        return _(
+            "The packet edition drives Chromium with the Python package playwright, which is not installed. "
+            "Fix: pip install -e '.[packet]' (no browser download is needed: it uses your Chromium)."
+        )
     return None
 
 
@@ -62,11 +78,18 @@ def prompts(slug: str) -> list[dict]:
         return []
     try:
         items = json.loads(path.read_text(encoding="utf-8"))
-        return [{"skill": _(SKILLS[item["skill"]]) if item["skill"] in SKILLS else item["skill"],
-                 "prompt": item["prompt"]} for item in items]
+        return [
+            {"skill": _(SKILLS[item["skill"]]) if item["skill"] in SKILLS else item["skill"], "prompt": item["prompt"]}
+            for item in items
+        ]
     except (ValueError, KeyError, TypeError) as error:
-        raise BuildError(_("{file}: a prompt cannot be read ({detail}). Fix: each prompt needs \"skill\" and "
-                           "\"prompt\".", file=path, detail=error)) from None
+        raise BuildError(
+            _(
+                '{file}: a prompt cannot be read ({detail}). Fix: each prompt needs "skill" and "prompt".',
+                file=path,
+                detail=error,
+            )
+        ) from None
 
 
 def _cell(value) -> str:
@@ -82,10 +105,19 @@ def sources(slug: str, documents: list[str], ev: Evidence) -> list[dict]:
     for source_id in printed + [s for s in used if s not in printed]:
         row = table.loc[source_id]
         title_original = "" if _cell(row.title) == _cell(row.title_en) else _cell(row.title)
-        found.append({"id": source_id, "title": _cell(row.title_en) or _cell(row.title),
-                      "title_original": title_original, "title_lang": lang_of(title_original), "creator": _cell(row.creator), "date": _cell(row.date),
-                      "where": ", ".join(p for p in (_cell(row.archive), _cell(row.reference)) if p),
-                      "url": _cell(row.url), "printed": source_id in printed})
+        found.append(
+            {
+                "id": source_id,
+                "title": _cell(row.title_en) or _cell(row.title),
+                "title_original": title_original,
+                "title_lang": lang_of(title_original),
+                "creator": _cell(row.creator),
+                "date": _cell(row.date),
+                "where": ", ".join(p for p in (_cell(row.archive), _cell(row.reference)) if p),
+                "url": _cell(row.url),
+                "printed": source_id in printed,
+            }
+        )
     return found
 
 
@@ -95,9 +127,15 @@ def packet_html(config: CourseConfig, item: BuiltLesson, ev: Evidence | None = N
     ev = ev or evidence()
     slug = slug or item.choice.notebook.stem
     documents = lesson_documents(slug, ev)
-    return render("editions/packet.html.j2", course=config.title, lesson=item.lesson,
-                  documents=[document_html(excerpt_id, ev) for excerpt_id in documents],
-                  prompts=prompts(slug), sources=sources(slug, documents, ev), lines=range(WRITING_LINES))
+    return render(
+        "editions/packet.html.j2",
+        course=config.title,
+        lesson=item.lesson,
+        documents=[document_html(excerpt_id, ev) for excerpt_id in documents],
+        prompts=prompts(slug),
+        sources=sources(slug, documents, ev),
+        lines=range(WRITING_LINES),
+    )
 
 
 def write_packets(config: CourseConfig, built: list[BuiltLesson], folder: Path, steps: Steps = SILENT) -> None:
@@ -112,7 +150,11 @@ def write_packets(config: CourseConfig, built: list[BuiltLesson], folder: Path, 
             page.route("**/*", lambda route: route.abort())  # offline: the packet loads nothing
             for item in each(built, steps):
                 page.set_content(packet_html(config, item, ev), wait_until="load")
-                page.pdf(path=str(folder / f"{item.lesson.slug}.pdf"), format="A4", print_background=False,
-                         margin={"top": "18mm", "bottom": "18mm", "left": "18mm", "right": "18mm"})
+                page.pdf(
+                    path=str(folder / f"{item.lesson.slug}.pdf"),
+                    format="A4",
+                    print_background=False,
+                    margin={"top": "18mm", "bottom": "18mm", "left": "18mm", "right": "18mm"},
+                )
         finally:
             browser.close()

@@ -7,8 +7,16 @@ from pathlib import Path
 
 from course.i18n import _
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium() -> Path | None:
@@ -26,8 +34,9 @@ def chromium_missing() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return _("the playwright Python package is not installed (pip install playwright; no browser download is "
-                 "needed)")
+        return _(
+            "the playwright Python package is not installed (pip install playwright; no browser download is needed)"
+        )
     return None
 
 

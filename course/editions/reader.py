@@ -27,8 +27,13 @@ CONTENTS_LINK = re.compile(r"""href=(["'])\.\./README\.md\1""")
 def exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", template_file="offline.html.j2", extra_template_paths=[str(ASSETS)],
-                        widget_renderer_url="assets/embed-amd.js", require_js_url="assets/require.js")
+    return HTMLExporter(
+        template_name="lab",
+        template_file="offline.html.j2",
+        extra_template_paths=[str(ASSETS)],
+        widget_renderer_url="assets/embed-amd.js",
+        require_js_url="assets/require.js",
+    )
 
 
 def local_links(page: str) -> str:
@@ -46,8 +51,12 @@ def linked_data_files(page: str) -> set[str]:
 
 def index_html(config: CourseConfig, built: list[BuiltLesson]) -> str:
     """The edition's front page: every lesson with its question and time, linked to its page."""
-    return render("editions/reader_index.html.j2", title=config.title, lessons=[b.lesson for b in built],
-                  lang=settings.language().replace("_", "-"))
+    return render(
+        "editions/reader_index.html.j2",
+        title=config.title,
+        lessons=[b.lesson for b in built],
+        lang=settings.language().replace("_", "-"),
+    )
 
 
 def write_reader(config: CourseConfig, built: list[BuiltLesson], folder: Path, steps: Steps = SILENT) -> None:

@@ -36,8 +36,14 @@ from course.i18n import N_, _, format_date
 
 TEAMS = ("PRC", "DPRK", "USSR")
 TEAM_NAMES = {"PRC": N_("Beijing"), "DPRK": N_("Pyongyang"), "USSR": N_("Moscow")}
-PARTY_NAMES = {**TEAM_NAMES, "US": N_("Washington"), "ROK": N_("Seoul"), "UN": N_("the UN Command"),
-               "other": N_("others"), PUBLIC: N_("the public")}
+PARTY_NAMES = {
+    **TEAM_NAMES,
+    "US": N_("Washington"),
+    "ROK": N_("Seoul"),
+    "UN": N_("the UN Command"),
+    "other": N_("others"),
+    PUBLIC: N_("the public"),
+}
 FILE_NAMES = {"PRC": "beijing", "DPRK": "pyongyang", "USSR": "moscow"}
 END = "1958-02-20"  # the instructor sheet's "what happened next" after the last round runs to here
 
@@ -45,9 +51,12 @@ END = "1958-02-20"  # the instructor sheet's "what happened next" after the last
 RECEIVED = {
     "1957-12-16-kim-first-letter": (
         "1957-12-17",
-        N_("Kim handed this letter to the Chinese ambassador, Qiao Xiaoguang, on 17 December 1957, so Beijing "
-           "had it on that day at the earliest."),
-        ("mao-chronicle-v3", "tian-2014")),
+        N_(
+            "Kim handed this letter to the Chinese ambassador, Qiao Xiaoguang, on 17 December 1957, so Beijing "
+            "had it on that day at the earliest."
+        ),
+        ("mao-chronicle-v3", "tian-2014"),
+    ),
 }
 SAME_DAY_KINDS = ("conversation", "meeting")
 
@@ -66,68 +75,160 @@ class Round:
 
 
 ROUNDS = (
-    Round(1, "1957-11-08", N_("Moscow, November 1957. The delegations of the communist parties, Mao Zedong's and "
-                              "Kim Il-sung's among them, are in the Soviet capital for the 40th anniversary of the "
-                              "October Revolution and a meeting of communist parties."),
-          (N_("Compare the three files: which messages about a withdrawal of foreign troops from Korea does each "
-              "capital hold, and from whom?"),
-           N_("Moscow's file holds Mao's remarks of 1956 about a withdrawal; Pyongyang's does not. How could that "
-              "difference shape the talks to come?")),
-          scene_ids=("1957-11-02-mao-arrives-moscow",)),
-    Round(2, "1957-11-12", N_("Moscow, three days after the first talk between Mao and Kim."),
-          (N_("By 12 November Moscow had heard of Mao's proposal from two sides. What did each account stress, and "
-              "what did each leave out?"),
-           N_("Kim promised only to consider the proposal. What would each team need to know before answering "
-              "it?"))),
-    Round(3, "1957-12-15", N_("Mid-December 1957. The delegations have gone home from Moscow."),
-          (N_("What must be settled before the Chinese delegation arrives, and who should hear about it first?"),
-           N_("Pyongyang set its report on the Moscow trip, with its call for foreign troops to leave Korea, for "
-              "publication on 6 December. What does a public call commit each capital to?"))),
-    Round(4, "1957-12-20", N_("A few days before Christmas 1957."),
-          (N_("Pyongyang's plan reached Beijing by letter and Moscow through a conversation with the Soviet "
-              "ambassador; Beijing's ambassador then briefed his Soviet colleague. Who had the fullest picture on "
-              "20 December, and who the thinnest?"),
-           N_("The plan gives the United Nations a part. Which team gains and which loses by that?"))),
-    Round(5, "1957-12-31", N_("The end of 1957. The coming visit of a Chinese government delegation has been "
-                              "announced in the press."),
-          (N_("Beijing now holds two different plans from Pyongyang. Should it answer before it has consulted "
-              "Moscow? Why?"),
-           N_("Pyongyang cannot know how its second letter was received. What does each team's file say about what "
-              "the others think?"))),
-    Round(6, "1958-01-16", N_("Mid-January 1958."),
-          (N_("Pyongyang's file holds nothing new from Beijing since the end of December. What can a team read "
-              "into silence, and how should it act on it?"),
-           N_("In the meeting in which Beijing set out its plan, Moscow's ambassador handed over Soviet proposals "
-              "for easing international tension. How do the two fit together?"))),
-    Round(7, "1958-01-27", N_("Late January 1958."),
-          (N_("Beijing's answer chose one of Pyongyang's two plans and changed it. Compare the answer with the two "
-              "letters: whose wishes does it meet?"),
-           N_("Beijing's answer says that Moscow fully agrees. How could Pyongyang's team check that, with only "
-              "its own file?"))),
-    Round(8, "1958-02-07", N_("Early February 1958. A public statement has been made, and answered. The Chinese "
-                              "delegation's visit to Pyongyang is still to come."),
-          (N_("What does a public statement do that a letter does not, and for whom?"),
-           N_("Which questions are still open for the talks during the delegation's visit, judging only by each "
-              "team's file?"))),
+    Round(
+        1,
+        "1957-11-08",
+        N_(
+            "Moscow, November 1957. The delegations of the communist parties, Mao Zedong's and "
+            "Kim Il-sung's among them, are in the Soviet capital for the 40th anniversary of the "
+            "October Revolution and a meeting of communist parties."
+        ),
+        (
+            N_(
+                "Compare the three files: which messages about a withdrawal of foreign troops from Korea does each "
+                "capital hold, and from whom?"
+            ),
+            N_(
+                "Moscow's file holds Mao's remarks of 1956 about a withdrawal; Pyongyang's does not. How could that "
+                "difference shape the talks to come?"
+            ),
+        ),
+        scene_ids=("1957-11-02-mao-arrives-moscow",),
+    ),
+    Round(
+        2,
+        "1957-11-12",
+        N_("Moscow, three days after the first talk between Mao and Kim."),
+        (
+            N_(
+                "By 12 November Moscow had heard of Mao's proposal from two sides. What did each account stress, and "
+                "what did each leave out?"
+            ),
+            N_("Kim promised only to consider the proposal. What would each team need to know before answering it?"),
+        ),
+    ),
+    Round(
+        3,
+        "1957-12-15",
+        N_("Mid-December 1957. The delegations have gone home from Moscow."),
+        (
+            N_("What must be settled before the Chinese delegation arrives, and who should hear about it first?"),
+            N_(
+                "Pyongyang set its report on the Moscow trip, with its call for foreign troops to leave Korea, for "
+                "publication on 6 December. What does a public call commit each capital to?"
+            ),
+        ),
+    ),
+    Round(
+        4,
+        "1957-12-20",
+        N_("A few days before Christmas 1957."),
+        (
+            N_(
+                "Pyongyang's plan reached Beijing by letter and Moscow through a conversation with the Soviet "
+                "ambassador; Beijing's ambassador then briefed his Soviet colleague. Who had the fullest picture on "
+                "20 December, and who the thinnest?"
+            ),
+            N_("The plan gives the United Nations a part. Which team gains and which loses by that?"),
+        ),
+    ),
+    Round(
+        5,
+        "1957-12-31",
+        N_("The end of 1957. The coming visit of a Chinese government delegation has been announced in the press."),
+        (
+            N_(
+                "Beijing now holds two different plans from Pyongyang. Should it answer before it has consulted "
+                "Moscow? Why?"
+            ),
+            N_(
+                "Pyongyang cannot know how its second letter was received. What does each team's file say about what "
+                "the others think?"
+            ),
+        ),
+    ),
+    Round(
+        6,
+        "1958-01-16",
+        N_("Mid-January 1958."),
+        (
+            N_(
+                "Pyongyang's file holds nothing new from Beijing since the end of December. What can a team read "
+                "into silence, and how should it act on it?"
+            ),
+            N_(
+                "In the meeting in which Beijing set out its plan, Moscow's ambassador handed over Soviet proposals "
+                "for easing international tension. How do the two fit together?"
+            ),
+        ),
+    ),
+    Round(
+        7,
+        "1958-01-27",
+        N_("Late January 1958."),
+        (
+            N_(
+                "Beijing's answer chose one of Pyongyang's two plans and changed it. Compare the answer with the two "
+                "letters: whose wishes does it meet?"
+            ),
+            N_(
+                "Beijing's answer says that Moscow fully agrees. How could Pyongyang's team check that, with only "
+                "its own file?"
+            ),
+        ),
+    ),
+    Round(
+        8,
+        "1958-02-07",
+        N_(
+            "Early February 1958. A public statement has been made, and answered. The Chinese "
+            "delegation's visit to Pyongyang is still to come."
+        ),
+        (
+            N_("What does a public statement do that a letter does not, and for whom?"),
+            N_(
+                "Which questions are still open for the talks during the delegation's visit, judging only by each "
+                "team's file?"
+            ),
+        ),
+    ),
 )
 
 DEBRIEF = (
-    N_("Where did your team's messages differ from what your capital actually sent, and what in your file (or "
-       "missing from it) explains the difference?"),
+    N_(
+        "Where did your team's messages differ from what your capital actually sent, and what in your file (or "
+        "missing from it) explains the difference?"
+    ),
     N_("Which capital learned something important last, and from whom? What did that delay change?"),
-    N_("The files list only what the sources record: a capital may have known more. Which of your decisions might "
-       "have changed if you had known what was missing?"),
-    N_("Tian Wuxiong's paper is titled 同声异气. Using your files, where did the three capitals speak with one "
-       "voice, and where did they differ?"),
+    N_(
+        "The files list only what the sources record: a capital may have known more. Which of your decisions might "
+        "have changed if you had known what was missing?"
+    ),
+    N_(
+        "Tian Wuxiong's paper is titled 同声异气. Using your files, where did the three capitals speak with one "
+        "voice, and where did they differ?"
+    ),
 )
-PROMPT = N_("What do you send, to whom, and why? Write your message (at most 80 words), name its addressee (another "
-            "capital, or the public), and give your reasons in two or three sentences. You may decide to send "
-            "nothing: then say why.")
+PROMPT = N_(
+    "What do you send, to whom, and why? Write your message (at most 80 words), name its addressee (another "
+    "capital, or the public), and give your reasons in two or three sentences. You may decide to send "
+    "nothing: then say why."
+)
 TIMING = (  # (minutes, what), for the 75-minute class
-    (5, N_("Briefing: the three teams, the rules (use only your file; every message goes through the instructor), "
-           "the handouts of round 1.")),
-    (48, N_("Eight rounds of about six minutes: read the new messages (2 min), decide and write (3 min), hand the "
-            "message to the instructor, who reads out what actually happened next (1 min).")),
+    (
+        5,
+        N_(
+            "Briefing: the three teams, the rules (use only your file; every message goes through the instructor), "
+            "the handouts of round 1."
+        ),
+    ),
+    (
+        48,
+        N_(
+            "Eight rounds of about six minutes: read the new messages (2 min), decide and write (3 min), hand the "
+            "message to the instructor, who reads out what actually happened next (1 min)."
+        ),
+    ),
     (17, N_("Debrief: compare the teams' messages with what was sent; the debrief questions.")),
     (5, N_("Reserve.")),
 )
@@ -156,10 +257,12 @@ def received_on(row) -> tuple[dt.date, str]:
     if row.date_precision != "day":
         end = period_end(row.date, row.date_precision)
         if row.date_precision == "month":
-            return end, _("The sources give only the month: counted from its last day, {date}.",
-                          date=format_date(end.isoformat()))
-        return end, _("The sources give only the year: counted from its last day, {date}.",
-                      date=format_date(end.isoformat()))
+            return end, _(
+                "The sources give only the month: counted from its last day, {date}.", date=format_date(end.isoformat())
+            )
+        return end, _(
+            "The sources give only the year: counted from its last day, {date}.", date=format_date(end.isoformat())
+        )
     day = _day(row.date_start)
     if row.to_party == PUBLIC:
         return day, _("Public: counted as known to every other capital from the day it appeared (inferred).")
@@ -190,9 +293,20 @@ def _messages(frame: pd.DataFrame, events: pd.DataFrame, date: str) -> list[Mess
     for row in frame.assign(kind=frame["event_id"].map(kinds)).itertuples():
         received, how = received_on(row)
         if received <= day:
-            out.append(Message(row.event_id, row.date, row.date_precision, row.from_party, row.to_party,
-                               row.conveys if isinstance(row.conveys, str) else "", row.event,
-                               tuple(row.source_ids), received, how))
+            out.append(
+                Message(
+                    row.event_id,
+                    row.date,
+                    row.date_precision,
+                    row.from_party,
+                    row.to_party,
+                    row.conveys if isinstance(row.conveys, str) else "",
+                    row.event,
+                    tuple(row.source_ids),
+                    received,
+                    how,
+                )
+            )
     return sorted(out, key=lambda m: (m.received, m.date, m.event_id))
 
 
@@ -233,10 +347,18 @@ class Simulation:
 
 def _event_dicts(events: pd.DataFrame, mask) -> list[dict]:
     rows = events[mask]
-    return [{"id": r.id, "date": r.date, "precision": r.date_precision, "text": r.event,
-             "from_party": r.from_party if isinstance(r.from_party, str) else "",
-             "to_party": r.to_party if isinstance(r.to_party, str) else "",
-             "source_ids": tuple(r.source_ids)} for r in rows.itertuples()]
+    return [
+        {
+            "id": r.id,
+            "date": r.date,
+            "precision": r.date_precision,
+            "text": r.event,
+            "from_party": r.from_party if isinstance(r.from_party, str) else "",
+            "to_party": r.to_party if isinstance(r.to_party, str) else "",
+            "source_ids": tuple(r.source_ids),
+        }
+        for r in rows.itertuples()
+    ]
 
 
 def simulation(evidence: Evidence, rounds: tuple[Round, ...] = ROUNDS) -> Simulation:
@@ -249,17 +371,35 @@ def simulation(evidence: Evidence, rounds: tuple[Round, ...] = ROUNDS) -> Simula
         for team in TEAMS:
             held = holdings(events, team, round_.date)
             cut = dt.date.fromisoformat(previous) if previous else None
-            handouts[team] = Handout(round_, team, previous,
-                                     new=[m for m in held if cut is None or m.received > cut],
-                                     earlier=[m for m in held if cut is not None and m.received <= cut],
-                                     sent=sent_by(events, team, round_.date))
+            handouts[team] = Handout(
+                round_,
+                team,
+                previous,
+                new=[m for m in held if cut is None or m.received > cut],
+                earlier=[m for m in held if cut is not None and m.received <= cut],
+                sent=sent_by(events, team, round_.date),
+            )
         until = rounds[index + 1].date if index + 1 < len(rounds) else END
         after = (events["date_start"] > pd.Timestamp(round_.date)) & (events["date_start"] <= pd.Timestamp(until))
-        sheets.append(RoundSheet(round_, handouts, _event_dicts(events, events["id"].isin(round_.scene_ids)),
-                                 _event_dicts(events, after), until))
-    cited = sorted({s for sheet in sheets for h in sheet.handouts.values() for m in h.new + h.earlier + h.sent
-                    for s in m.source_ids}
-                   | {s for sheet in sheets for e in sheet.next_events + sheet.scene_events for s in e["source_ids"]})
+        sheets.append(
+            RoundSheet(
+                round_,
+                handouts,
+                _event_dicts(events, events["id"].isin(round_.scene_ids)),
+                _event_dicts(events, after),
+                until,
+            )
+        )
+    cited = sorted(
+        {
+            s
+            for sheet in sheets
+            for h in sheet.handouts.values()
+            for m in h.new + h.earlier + h.sent
+            for s in m.source_ids
+        }
+        | {s for sheet in sheets for e in sheet.next_events + sheet.scene_events for s in e["source_ids"]}
+    )
     known = evidence.sources.set_index("id")
     sources = [{"id": s, "title": _source_title(known.loc[s]) if s in known.index else s} for s in cited]
     return Simulation(sheets, sources)
@@ -272,13 +412,22 @@ def _source_title(row) -> str:
 
 # --- rendering -------------------------------------------------------------------------------------
 
+
 def _context(sim: Simulation) -> dict:
-    return {"sim": sim, "teams": TEAMS, "team_name": lambda code: _(TEAM_NAMES[code]),
-            "party_name": lambda code: _(PARTY_NAMES.get(code, code)) if code else "",
-            "tr": lambda message: _(message), "prompt": _(PROMPT), "rounds_total": len(sim.rounds),
-            "debrief": [_(q) for q in DEBRIEF], "timing": [(m, _(w)) for m, w in TIMING],
-            "total_minutes": sum(m for m, _w in TIMING), "short_rounds": SHORT_ROUNDS,
-            "handout_name": handout_name}
+    return {
+        "sim": sim,
+        "teams": TEAMS,
+        "team_name": lambda code: _(TEAM_NAMES[code]),
+        "party_name": lambda code: _(PARTY_NAMES.get(code, code)) if code else "",
+        "tr": lambda message: _(message),
+        "prompt": _(PROMPT),
+        "rounds_total": len(sim.rounds),
+        "debrief": [_(q) for q in DEBRIEF],
+        "timing": [(m, _(w)) for m, w in TIMING],
+        "total_minutes": sum(m for m, _w in TIMING),
+        "short_rounds": SHORT_ROUNDS,
+        "handout_name": handout_name,
+    }
 
 
 def handout_markdown(sim: Simulation, sheet: RoundSheet, team: str) -> str:
@@ -313,8 +462,13 @@ def write_simulation(out: Path, evidence: Evidence | None = None, pdf: bool = Tr
     pages = [(out / "instructor-sheet", instructor_markdown(sim), instructor_sheet_html(sim))]
     for sheet in sim.rounds:
         for team in TEAMS:
-            pages.append((out / "handouts" / handout_name(sheet, team), handout_markdown(sim, sheet, team),
-                          handout_html(sim, sheet, team)))
+            pages.append(
+                (
+                    out / "handouts" / handout_name(sheet, team),
+                    handout_markdown(sim, sheet, team),
+                    handout_html(sim, sheet, team),
+                )
+            )
     written = []
     for stem, markdown, page in pages:
         for suffix, text in ((".md", markdown), (".html", page)):
@@ -324,9 +478,17 @@ def write_simulation(out: Path, evidence: Evidence | None = None, pdf: bool = Tr
     if pdf:
         why = chromium_missing()
         if why:
-            warnings.warn(EditionWarning(_("The PDFs were not made: {why}. The Markdown and HTML files are complete; "
-                                           "print the HTML files from a browser, or install Chromium and build "
-                                           "again.", why=why)), stacklevel=2)
+            warnings.warn(
+                EditionWarning(
+                    _(
+                        "The PDFs were not made: {why}. The Markdown and HTML files are complete; "
+                        "print the HTML files from a browser, or install Chromium and build "
+                        "again.",
+                        why=why,
+                    )
+                ),
+                stacklevel=2,
+            )
         else:
             jobs = [(stem.with_suffix(".html"), stem.with_suffix(".pdf")) for stem, _m, _p in pages]
             print_pdfs(jobs)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-from course.catalog import MAP_END, MAP_START, Lesson, course_map_markdown, lessons as collection_lessons, short_slug
+from course.catalog import MAP_END, MAP_START, Lesson, course_map_markdown, short_slug
+from course.catalog import lessons as collection_lessons
 from course.display.templating import render
 from course.editions import lesson_edits as edits
 from course.editions.config import CourseConfig, LessonChoice
@@ -71,10 +72,19 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
         for gone in edits.link_lessons(nb, edition, collection):
             if config.left_out_references == "quiet":
                 continue
-            _warn(ReferenceWarning, _("{lesson} refers to lesson {number} of the collection, “{title}” ({slug}), which this course "
+            _warn(
+                ReferenceWarning,
+                _(
+                    "{lesson} refers to lesson {number} of the collection, “{title}” ({slug}), which this course "
                     "leaves out: the reference now says so in plain text. To keep it, add {slug} to lessons: in "
-                    "{config}.", lesson=item.lesson.filename, number=gone.number, title=gone.title,
-                    slug=short_slug(gone.slug), config=config.source))
+                    "{config}.",
+                    lesson=item.lesson.filename,
+                    number=gone.number,
+                    title=gone.title,
+                    slug=short_slug(gone.slug),
+                    config=config.source,
+                ),
+            )
         _check_requires(config, item, edition)
         edits.renumber(nb, item.lesson)
         if not choice.selfchecks:
@@ -83,8 +93,9 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
             edits.drop(nb, edits.is_exercise)
         edits.renumber_sections(nb)
         edits.set_points(nb, choice.points)
-        edits.set_navigation(nb, built[index - 1].lesson if index else None,
-                             built[index + 1].lesson if index + 1 < len(built) else None)
+        edits.set_navigation(
+            nb, built[index - 1].lesson if index else None, built[index + 1].lesson if index + 1 < len(built) else None
+        )
         if choice.due:
             edits.add_due_date(nb, choice.due)
     return built
@@ -101,10 +112,18 @@ def _check_due_dates(config: CourseConfig, built: list[BuiltLesson]) -> None:
         if item.choice.due is None:
             continue
         if latest is not None and item.choice.due < latest.choice.due:
-            _warn(DueDateWarning, _("{lesson} is due on {date}, before {earlier}, which comes earlier in the course and is due on "
-                    "{earlier_date}. Check the due dates in {config}.", lesson=item.lesson.filename,
-                    date=format_date(item.choice.due.isoformat()), earlier=latest.lesson.filename,
-                    earlier_date=format_date(latest.choice.due.isoformat()), config=config.source))
+            _warn(
+                DueDateWarning,
+                _(
+                    "{lesson} is due on {date}, before {earlier}, which comes earlier in the course and is due on "
+                    "{earlier_date}. Check the due dates in {config}.",
+                    lesson=item.lesson.filename,
+                    date=format_date(item.choice.due.isoformat()),
+                    earlier=latest.lesson.filename,
+                    earlier_date=format_date(latest.choice.due.isoformat()),
+                    config=config.source,
+                ),
+            )
         else:
             latest = item
 
@@ -114,24 +133,46 @@ def _check_requires(config: CourseConfig, item: BuiltLesson, edition: dict[str, 
     for slug in item.lesson.requires:
         needed = edition.get(slug)
         if needed is None:
-            _warn(PrerequisiteWarning, _("{lesson} builds on {slug}, which this course leaves out. Add {slug} to lessons: in {config}, "
-                    "or tell your students where to catch up.", lesson=item.lesson.filename, slug=slug,
-                    config=config.source))
+            _warn(
+                PrerequisiteWarning,
+                _(
+                    "{lesson} builds on {slug}, which this course leaves out. Add {slug} to lessons: in {config}, "
+                    "or tell your students where to catch up.",
+                    lesson=item.lesson.filename,
+                    slug=slug,
+                    config=config.source,
+                ),
+            )
         elif needed.number > item.lesson.number:
-            _warn(PrerequisiteWarning, _("{lesson} builds on {slug}, which this course puts after it, as {later}. Move {slug} before "
-                    "{this} in lessons: in {config}.", lesson=item.lesson.filename, slug=slug,
-                    later=needed.filename, this=item.choice.slug, config=config.source))
+            _warn(
+                PrerequisiteWarning,
+                _(
+                    "{lesson} builds on {slug}, which this course puts after it, as {later}. Move {slug} before "
+                    "{this} in lessons: in {config}.",
+                    lesson=item.lesson.filename,
+                    slug=slug,
+                    later=needed.filename,
+                    this=item.choice.slug,
+                    config=config.source,
+                ),
+            )
 
 
 def readme(config: CourseConfig, built: list[BuiltLesson]) -> str:
     due = [(b.lesson, format_date(b.choice.due.isoformat())) for b in built if b.choice.due]
     course_map = course_map_markdown([b.lesson for b in built])
-    return render("editions/README.md.j2", title=config.title, introduction=config.introduction,
-                  course_map=f"{MAP_START}\n{course_map}\n{MAP_END}", due=due)
+    return render(
+        "editions/README.md.j2",
+        title=config.title,
+        introduction=config.introduction,
+        course_map=f"{MAP_START}\n{course_map}\n{MAP_END}",
+        due=due,
+    )
 
 
-def write_collection(config: CourseConfig, built: list[BuiltLesson], folder: Path, execute: bool,
-                     steps: Steps = SILENT) -> None:
+def write_collection(
+    config: CourseConfig, built: list[BuiltLesson], folder: Path, execute: bool, steps: Steps = SILENT
+) -> None:
     """Write the collection into an empty folder; execute the lessons so their outputs match the new course.
 
     `steps` hears of each lesson as it is executed (or, when nothing is executed, as it is saved)."""
@@ -179,6 +220,11 @@ def run_lessons(built: list[BuiltLesson], folder: Path, steps: Steps = SILENT) -
     with tempfile.TemporaryDirectory() as scratch:
         env["ONE_VOICE_PROGRESS"] = str(Path(scratch) / "progress.json")
         for item in each(built, steps):
-            client = NotebookClient(item.nb, timeout=600, kernel_name="python3", config=kernel_config(Path(scratch)),
-                                    resources={"metadata": {"path": str(folder / "notebooks")}})
+            client = NotebookClient(
+                item.nb,
+                timeout=600,
+                kernel_name="python3",
+                config=kernel_config(Path(scratch)),
+                resources={"metadata": {"path": str(folder / "notebooks")}},
+            )
             client.execute(env=env)

@@ -59,14 +59,26 @@ class Evidence:
 def _read_text(path: Path) -> str:
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and raw[1:2] == b"\x00"):
-        raise DataError(path.name, _("the file is saved as UTF-16."), _("save it again as 'CSV UTF-8' without a BOM (in a text editor: encoding UTF-8, no BOM)."))
+        raise DataError(
+            path.name,
+            _("the file is saved as UTF-16."),
+            _("save it again as 'CSV UTF-8' without a BOM (in a text editor: encoding UTF-8, no BOM)."),
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
-        raise DataError(path.name, _("the file starts with a byte-order mark (BOM)."), _("save it again as 'CSV UTF-8' without a BOM (in a text editor: encoding UTF-8, no BOM)."))
+        raise DataError(
+            path.name,
+            _("the file starts with a byte-order mark (BOM)."),
+            _("save it again as 'CSV UTF-8' without a BOM (in a text editor: encoding UTF-8, no BOM)."),
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(path.name, _("the file is not valid UTF-8 (first bad byte on line {line}).", line=line), _("save it again as 'CSV UTF-8' without a BOM (in a text editor: encoding UTF-8, no BOM).")) from None
+        raise DataError(
+            path.name,
+            _("the file is not valid UTF-8 (first bad byte on line {line}).", line=line),
+            _("save it again as 'CSV UTF-8' without a BOM (in a text editor: encoding UTF-8, no BOM)."),
+        ) from None
 
 
 def _real_date(text: str) -> bool:
@@ -84,37 +96,90 @@ def _check_value(file: str, row: int, field: dict, value: str) -> object:
     cons = field.get("constraints", {})
     if value == "":
         if cons.get("required"):
-            raise DataError(file, _("this cell is empty but is required."), _("fill it in (see the column's description in data/datapackage.json)."), row, name)
+            raise DataError(
+                file,
+                _("this cell is empty but is required."),
+                _("fill it in (see the column's description in data/datapackage.json)."),
+                row,
+                name,
+            )
         return None
     if kind == "integer":
         if not re.fullmatch(r"-?\d+", value):
-            raise DataError(file, _("'{value}' is not a whole number.", value=value), _("write digits only, without commas, spaces or units (e.g. 290000)."), row, name)
+            raise DataError(
+                file,
+                _("'{value}' is not a whole number.", value=value),
+                _("write digits only, without commas, spaces or units (e.g. 290000)."),
+                row,
+                name,
+            )
         number = int(value)
         low, high = cons.get("minimum"), cons.get("maximum")
         if (low is not None and number < low) or (high is not None and number > high):
-            raise DataError(file, _("{value} is outside the allowed range {low}-{high}.", value=value, low=low, high=high),
-                            _("use a value from {low} to {high}.", low=low, high=high), row, name)
+            raise DataError(
+                file,
+                _("{value} is outside the allowed range {low}-{high}.", value=value, low=low, high=high),
+                _("use a value from {low} to {high}.", low=low, high=high),
+                row,
+                name,
+            )
         return number
     if kind == "boolean":
         if value not in ("true", "false"):
-            raise DataError(file, _("'{value}' is not true or false.", value=value), _("write true or false in lower case."), row, name)
+            raise DataError(
+                file,
+                _("'{value}' is not true or false.", value=value),
+                _("write true or false in lower case."),
+                row,
+                name,
+            )
         return value == "true"
     if kind == "list":
         items = tuple(value.split(field.get("delimiter", ";")))
         if any(item.strip() != item or not item for item in items):
-            raise DataError(file, _("'{value}' is not a clean list.", value=value), _("separate items with ';' and no spaces, with no empty item (e.g. a;b)."), row, name)
+            raise DataError(
+                file,
+                _("'{value}' is not a clean list.", value=value),
+                _("separate items with ';' and no spaces, with no empty item (e.g. a;b)."),
+                row,
+                name,
+            )
         return items
     allowed = cons.get("enum")
     if allowed and value not in allowed:
-        raise DataError(file, _("'{value}' is not one of the allowed values.", value=value), _("use one of: {allowed}.", allowed=", ".join(allowed)), row, name)
+        raise DataError(
+            file,
+            _("'{value}' is not one of the allowed values.", value=value),
+            _("use one of: {allowed}.", allowed=", ".join(allowed)),
+            row,
+            name,
+        )
     pattern = cons.get("pattern")
     is_date = name in DATE_FIELDS
     if pattern and not re.fullmatch(pattern, value):
         if is_date:
-            raise DataError(file, _("'{value}' is not a real date in ISO form.", value=value), _("write YYYY-MM-DD (or YYYY-MM, or YYYY when only the month or year is known), e.g. 1958-01-24."), row, name)
-        raise DataError(file, _("'{value}' does not have the expected form.", value=value), _("it must match the pattern {pattern}.", pattern=pattern), row, name)
+            raise DataError(
+                file,
+                _("'{value}' is not a real date in ISO form.", value=value),
+                _("write YYYY-MM-DD (or YYYY-MM, or YYYY when only the month or year is known), e.g. 1958-01-24."),
+                row,
+                name,
+            )
+        raise DataError(
+            file,
+            _("'{value}' does not have the expected form.", value=value),
+            _("it must match the pattern {pattern}.", pattern=pattern),
+            row,
+            name,
+        )
     if is_date and not _real_date(value):
-        raise DataError(file, _("'{value}' is not a real date in ISO form.", value=value), _("write YYYY-MM-DD (or YYYY-MM, or YYYY when only the month or year is known), e.g. 1958-01-24."), row, name)
+        raise DataError(
+            file,
+            _("'{value}' is not a real date in ISO form.", value=value),
+            _("write YYYY-MM-DD (or YYYY-MM, or YYYY when only the month or year is known), e.g. 1958-01-24."),
+            row,
+            name,
+        )
     return value
 
 
@@ -122,7 +187,11 @@ def _load_resource(folder: Path, resource: dict) -> pd.DataFrame:
     file = resource["path"]
     path = folder / file
     if not path.exists():
-        raise DataError(file, _("the file is missing from {folder}.", folder=folder), _("restore it from the collection (git checkout -- data/) or from a fresh download."))
+        raise DataError(
+            file,
+            _("the file is missing from {folder}.", folder=folder),
+            _("restore it from the collection (git checkout -- data/) or from a fresh download."),
+        )
     reader = csv.reader(io.StringIO(_read_text(path), newline=""))
     header = next(reader, None) or []
     fields = resource["schema"]["fields"]
@@ -130,19 +199,36 @@ def _load_resource(folder: Path, resource: dict) -> pd.DataFrame:
     missing = [name for name in expected if name not in header]
     if missing:
         extra = [name for name in header if name not in expected]
-        problem = (_("the column '{column}' is missing. Columns not in the schema: {extra} (was one renamed?).",
-                     column=missing[0], extra=", ".join(extra)) if extra
-                   else _("the column '{column}' is missing.", column=missing[0]))
-        raise DataError(file, problem,
-                        _("the first row must name these columns: {columns}.", columns=",".join(expected)), 1, missing[0])
+        problem = (
+            _(
+                "the column '{column}' is missing. Columns not in the schema: {extra} (was one renamed?).",
+                column=missing[0],
+                extra=", ".join(extra),
+            )
+            if extra
+            else _("the column '{column}' is missing.", column=missing[0])
+        )
+        raise DataError(
+            file,
+            problem,
+            _("the first row must name these columns: {columns}.", columns=",".join(expected)),
+            1,
+            missing[0],
+        )
     position = {name: header.index(name) for name in expected}
     records = []
     for line_number, cells in enumerate(reader, start=2):
         if not any(cells):
             continue
         if len(cells) != len(header):
-            raise DataError(file, _("this row has {found} cells but the header has {expected}.", found=len(cells), expected=len(header)),
-                            _("put quotation marks around any value that contains a comma, and check for a missing or extra comma."), line_number)
+            raise DataError(
+                file,
+                _("this row has {found} cells but the header has {expected}.", found=len(cells), expected=len(header)),
+                _(
+                    "put quotation marks around any value that contains a comma, and check for a missing or extra comma."
+                ),
+                line_number,
+            )
         records.append({f["name"]: _check_value(file, line_number, f, cells[position[f["name"]]]) for f in fields})
     frame = pd.DataFrame.from_records(records, columns=expected)
     key = resource["schema"]["primaryKey"]
@@ -150,7 +236,13 @@ def _load_resource(folder: Path, resource: dict) -> pd.DataFrame:
     if duplicated.any():
         index = int(duplicated.to_numpy().nonzero()[0][0])
         value = " / ".join(str(frame.iloc[index][k]) for k in key)
-        raise DataError(file, _("the identifier '{value}' appears more than once.", value=value), _("give each row its own identifier, or delete the repeated row."), index + 2, ",".join(key))
+        raise DataError(
+            file,
+            _("the identifier '{value}' appears more than once.", value=value),
+            _("give each row its own identifier, or delete the repeated row."),
+            index + 2,
+            ",".join(key),
+        )
     for field in fields:
         if field["type"] == "integer":
             frame[field["name"]] = frame[field["name"]].astype("Int64")
@@ -173,16 +265,31 @@ def _check_references(frames: dict[str, pd.DataFrame], resources: list[dict]) ->
                     continue
                 for item in value if is_list else (value,):
                     if item not in known:
-                        raise DataError(resource["path"], _("'{value}' is not an identifier in {target}.", value=item, target=f"{target}.csv"),
-                                        _("use an id that exists in {target}, or add a row for it there.", target=f"{target}.csv"), position + 2, column)
+                        raise DataError(
+                            resource["path"],
+                            _("'{value}' is not an identifier in {target}.", value=item, target=f"{target}.csv"),
+                            _("use an id that exists in {target}, or add a row for it there.", target=f"{target}.csv"),
+                            position + 2,
+                            column,
+                        )
 
 
 def _check_forces(forces: pd.DataFrame) -> None:
     for position, row in enumerate(forces.itertuples()):
         if not row.low <= row.strength <= row.high:
             column = "low" if row.low > row.high or row.low > row.strength else "high"
-            raise DataError("forces.csv", _("low {low}, best {strength} and high {high} are out of order.", low=row.low, strength=row.strength, high=row.high),
-                            _("make low <= strength <= high (swap the values if they were entered the wrong way round)."), position + 2, column)
+            raise DataError(
+                "forces.csv",
+                _(
+                    "low {low}, best {strength} and high {high} are out of order.",
+                    low=row.low,
+                    strength=row.strength,
+                    high=row.high,
+                ),
+                _("make low <= strength <= high (swap the values if they were entered the wrong way round)."),
+                position + 2,
+                column,
+            )
 
 
 def _add_date_columns(events: pd.DataFrame) -> pd.DataFrame:
@@ -192,8 +299,12 @@ def _add_date_columns(events: pd.DataFrame) -> pd.DataFrame:
     first_day = events["date"].map(lambda d: d + "-01" * (2 - d.count("-")))
     events["date_start"] = pd.to_datetime(events["date_sort"].fillna(first_day))
     order = events["order_in_day"].fillna(0)
-    return (events.assign(_order=order).sort_values(["date_start", "_order", "id"], kind="stable")
-            .drop(columns="_order").reset_index(drop=True))
+    return (
+        events.assign(_order=order)
+        .sort_values(["date_start", "_order", "id"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def load(folder: Path | str | None = None) -> Evidence:
@@ -201,11 +312,20 @@ def load(folder: Path | str | None = None) -> Evidence:
     folder = Path(folder) if folder is not None else data_dir()
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.exists():
-        raise DataError("datapackage.json", _("the file is missing from {folder}.", folder=folder), _("restore it from the collection (git checkout -- data/) or from a fresh download."))
+        raise DataError(
+            "datapackage.json",
+            _("the file is missing from {folder}.", folder=folder),
+            _("restore it from the collection (git checkout -- data/) or from a fresh download."),
+        )
     try:
         descriptor = json.loads(_read_text(descriptor_path))
     except json.JSONDecodeError as exc:
-        raise DataError("datapackage.json", _("the descriptor is not valid JSON ({detail}).", detail=exc.msg), _("undo the last edit or restore data/datapackage.json from the collection."), exc.lineno) from None
+        raise DataError(
+            "datapackage.json",
+            _("the descriptor is not valid JSON ({detail}).", detail=exc.msg),
+            _("undo the last edit or restore data/datapackage.json from the collection."),
+            exc.lineno,
+        ) from None
     resources = descriptor["resources"]
     frames = {resource["name"]: _load_resource(folder, resource) for resource in resources}
     _check_references(frames, resources)
@@ -231,7 +351,9 @@ def force_table(forces: pd.DataFrame, estimate: str = "strength") -> pd.DataFram
     which exclude the ROK army); `UN_incl_ROK` = UN + ROK.
     """
     if estimate not in ESTIMATES:
-        raise ValueError(_("unknown estimate '{estimate}'; allowed: {allowed}.", estimate=estimate, allowed=", ".join(ESTIMATES)))
+        raise ValueError(
+            _("unknown estimate '{estimate}'; allowed: {allowed}.", estimate=estimate, allowed=", ".join(ESTIMATES))
+        )
     table = forces.pivot(index="year", columns="series", values=estimate).astype(int)
     table["communist"] = table[list(COMMUNIST_SERIES)].sum(axis=1)
     table["UN"] = table[list(UN_SERIES)].sum(axis=1)

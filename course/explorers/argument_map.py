@@ -24,14 +24,28 @@ from course.i18n import N_, _
 RELATIONS = ("supports", "rebuts", "qualifies")
 OPTION_WIDTH = 70  # characters of text in a dropdown or button label
 OUTLINE_WIDTH = 110
-KIND_LABELS = {"thesis": N_("thesis"), "claim": N_("claim"), "subclaim": N_("sub-claim"), "evidence": N_("evidence"),
-               "counterclaim": N_("counter-claim"), "inference": N_("inference")}
-HEDGED_KIND_LABELS = {"thesis": N_("thesis — hedged"), "claim": N_("claim — hedged"),
-                      "subclaim": N_("sub-claim — hedged"), "evidence": N_("evidence — hedged"),
-                      "counterclaim": N_("counter-claim — hedged"), "inference": N_("inference — hedged")}
+KIND_LABELS = {
+    "thesis": N_("thesis"),
+    "claim": N_("claim"),
+    "subclaim": N_("sub-claim"),
+    "evidence": N_("evidence"),
+    "counterclaim": N_("counter-claim"),
+    "inference": N_("inference"),
+}
+HEDGED_KIND_LABELS = {
+    "thesis": N_("thesis — hedged"),
+    "claim": N_("claim — hedged"),
+    "subclaim": N_("sub-claim — hedged"),
+    "evidence": N_("evidence — hedged"),
+    "counterclaim": N_("counter-claim — hedged"),
+    "inference": N_("inference — hedged"),
+}
 RELATION_LABELS = {"supports": N_("supports"), "rebuts": N_("rebuts"), "qualifies": N_("qualifies")}
-GROUP_LABELS = {"supports": N_("Supported by ({count})"), "rebuts": N_("Rebutted by ({count})"),
-                "qualifies": N_("Qualified by ({count})")}
+GROUP_LABELS = {
+    "supports": N_("Supported by ({count})"),
+    "rebuts": N_("Rebutted by ({count})"),
+    "qualifies": N_("Qualified by ({count})"),
+}
 SLICES = Cache(limit=32)
 
 
@@ -127,10 +141,15 @@ def _prepare(claims: pd.DataFrame, lesson: str | None) -> _Slice:
     ids = tuple(frame["id"])
     table = _table(frame)
     rows = [list(row) for row in table.itertuples(index=False)]
-    return _Slice(frame=frame, ids=ids, records=records, below={k: tuple(v) for k, v in below.items()},
-                  options=tuple((option_label(records[i]), i) for i in ids), table=table,
-                  table_html=render("explorers/table.html.j2", columns=list(table.columns), rows=rows, caption=None,
-                                    marked=None))
+    return _Slice(
+        frame=frame,
+        ids=ids,
+        records=records,
+        below={k: tuple(v) for k, v in below.items()},
+        options=tuple((option_label(records[i]), i) for i in ids),
+        table=table,
+        table_html=render("explorers/table.html.j2", columns=list(table.columns), rows=rows, caption=None, marked=None),
+    )
 
 
 @dataclass(frozen=True)
@@ -181,10 +200,17 @@ def _badge(row: dict) -> dict:
 def _node(row: dict) -> dict:
     text_zh = row.get("text_zh")
     note = row.get("note")
-    return {"id": row["id"], "kind": row["kind"], "hedged": bool(row["hedged"]), "badge": _badge(row),
-            "where": _("Tian 2014, {section} · lesson {lesson}", section=row["section"], lesson=row["lesson"]),
-            "text": row["text"], "text_zh": text_zh if isinstance(text_zh, str) and text_zh else None,
-            "sources": tuple(row["source_ids"] or ()), "note": note if isinstance(note, str) and note else None}
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "hedged": bool(row["hedged"]),
+        "badge": _badge(row),
+        "where": _("Tian 2014, {section} · lesson {lesson}", section=row["section"], lesson=row["lesson"]),
+        "text": row["text"],
+        "text_zh": text_zh if isinstance(text_zh, str) and text_zh else None,
+        "sources": tuple(row["source_ids"] or ()),
+        "note": note if isinstance(note, str) and note else None,
+    }
 
 
 def _parent_line(relation, target: str) -> str:
@@ -201,8 +227,11 @@ def _parent_html(node: dict, by_id: dict[str, dict]) -> str:
     parent_id = _target(node["target"])
     if parent_id is None or parent_id not in by_id:
         return render("explorers/argument_map_parent.html.j2", parent=None, line="")
-    return render("explorers/argument_map_parent.html.j2", parent=_node(by_id[parent_id]),
-                  line=_parent_line(node["relation"], parent_id))
+    return render(
+        "explorers/argument_map_parent.html.j2",
+        parent=_node(by_id[parent_id]),
+        line=_parent_line(node["relation"], parent_id),
+    )
 
 
 def _outline_html(prepared: _Slice, selected: str) -> str:
@@ -217,9 +246,17 @@ def _outline_html(prepared: _Slice, selected: str) -> str:
                 continue
             row = prepared.records[node]
             inside = [c for c in prepared.below.get(node, ()) if c in ids]
-            out.append({"id": node, "badge": _badge(row), "relation": relation_label(row["relation"]),
-                        "text": row["text"], "short": short(row["text"], OUTLINE_WIDTH), "selected": node == selected,
-                        "children": items(inside, seen | {node})})
+            out.append(
+                {
+                    "id": node,
+                    "badge": _badge(row),
+                    "relation": relation_label(row["relation"]),
+                    "text": row["text"],
+                    "short": short(row["text"], OUTLINE_WIDTH),
+                    "selected": node == selected,
+                    "children": items(inside, seen | {node}),
+                }
+            )
         return out
 
     return render("explorers/argument_map_outline.html.j2", items=items(roots, frozenset()))
@@ -227,17 +264,19 @@ def _outline_html(prepared: _Slice, selected: str) -> str:
 
 def _table(frame: pd.DataFrame) -> pd.DataFrame:
     yes, no = _("yes"), _("no")
-    return pd.DataFrame({
-        _("Id"): frame["id"],
-        _("Kind"): frame["kind"].map(lambda k: badge_text(k, False)),
-        _("Hedged"): frame["hedged"].map(lambda h: yes if h else no),
-        _("Relation"): frame["relation"].map(lambda r: r if isinstance(r, str) else ""),
-        _("Bears on"): frame["target"].map(lambda v: _target(v) or ""),
-        _("Section"): frame["section"],
-        _("Lesson"): frame["lesson"],
-        _("Text"): frame["text"],
-        _("Source ids"): frame["source_ids"].map(lambda ids: "; ".join(ids or ())),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            _("Id"): frame["id"],
+            _("Kind"): frame["kind"].map(lambda k: badge_text(k, False)),
+            _("Hedged"): frame["hedged"].map(lambda h: yes if h else no),
+            _("Relation"): frame["relation"].map(lambda r: r if isinstance(r, str) else ""),
+            _("Bears on"): frame["target"].map(lambda v: _target(v) or ""),
+            _("Section"): frame["section"],
+            _("Lesson"): frame["lesson"],
+            _("Text"): frame["text"],
+            _("Source ids"): frame["source_ids"].map(lambda ids: "; ".join(ids or ())),
+        }
+    ).reset_index(drop=True)
 
 
 def view(state: ArgumentMapState, evidence: Evidence) -> ArgumentMapView:
@@ -249,21 +288,34 @@ def view(state: ArgumentMapState, evidence: Evidence) -> ArgumentMapView:
     node = prepared.records[selected]
     kids = prepared.below.get(selected, ())
     inside = [k for k in kids if k in prepared.ids]
-    groups = tuple((relation, ids) for relation in RELATIONS
-                   if (ids := tuple(k for k in inside if prepared.records[k]["relation"] == relation)))
+    groups = tuple(
+        (relation, ids)
+        for relation in RELATIONS
+        if (ids := tuple(k for k in inside if prepared.records[k]["relation"] == relation))
+    )
     others = tuple(k for k in kids if k not in prepared.ids)
     path = path_to_thesis(evidence.claims, selected)
     parent_id = _target(node["target"])
     return ArgumentMapView(
-        lesson=state.lesson, slice_ids=prepared.ids, options=prepared.options, selected=selected,
-        node_html=render("explorers/argument_map_node.html.j2", node=_node(node)), parent_id=parent_id,
+        lesson=state.lesson,
+        slice_ids=prepared.ids,
+        options=prepared.options,
+        selected=selected,
+        node_html=render("explorers/argument_map_node.html.j2", node=_node(node)),
+        parent_id=parent_id,
         parent_relation=node["relation"] if isinstance(node["relation"], str) else None,
-        parent_html=_parent_html(node, prepared.records), children=groups, other_children=others,
+        parent_html=_parent_html(node, prepared.records),
+        children=groups,
+        other_children=others,
         children_note_html=render("explorers/argument_map_children_note.html.j2", kids=kids, others=others),
         path=path,
-        path_html=render("explorers/argument_map_path.html.j2", path=_("Path to the thesis: {path}",
-                                                                        path=" → ".join(path))),
-        outline_html=_outline_html(prepared, selected), table=prepared.table, table_html=prepared.table_html)
+        path_html=render(
+            "explorers/argument_map_path.html.j2", path=_("Path to the thesis: {path}", path=" → ".join(path))
+        ),
+        outline_html=_outline_html(prepared, selected),
+        table=prepared.table,
+        table_html=prepared.table_html,
+    )
 
 
 class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
@@ -275,9 +327,14 @@ class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
         super().__init__(evidence)
         self.lesson = lesson or None
         first = view(ArgumentMapState(self.lesson), self.evidence)
-        self.pick = widgets.Dropdown(description=_("Claim:"), options=list(first.options), value=first.selected,
-                                     tooltip=_("Choose a node of the argument; its parent and children appear below"),
-                                     style={"description_width": "initial"}, layout=widgets.Layout(width="100%"))
+        self.pick = widgets.Dropdown(
+            description=_("Claim:"),
+            options=list(first.options),
+            value=first.selected,
+            tooltip=_("Choose a node of the argument; its parent and children appear below"),
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="100%"),
+        )
         self.path = widgets.HTML()
         self.node = widgets.HTML()
         self.parent = widgets.HTML()
@@ -288,12 +345,27 @@ class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
         self.child_buttons: dict[str, widgets.Button] = {}
         self.outline = widgets.HTML()
         self.table = widgets.HTML()
-        self.panels = widgets.Accordion(children=[self.outline, self.table], selected_index=0,
-                                        titles=(_("Outline of the argument ({count} nodes)", count=len(first.slice_ids)),
-                                                _("Table: every node in this map, with its sources")))
+        self.panels = widgets.Accordion(
+            children=[self.outline, self.table],
+            selected_index=0,
+            titles=(
+                _("Outline of the argument ({count} nodes)", count=len(first.slice_ids)),
+                _("Table: every node in this map, with its sources"),
+            ),
+        )
         self.watch(self.pick)
-        self.root = widgets.VBox([self.pick, self.path, self.node, self.parent, self.parent_button,
-                                  self.children_heading, self.children_box, self.panels])
+        self.root = widgets.VBox(
+            [
+                self.pick,
+                self.path,
+                self.node,
+                self.parent,
+                self.parent_button,
+                self.children_heading,
+                self.children_box,
+                self.panels,
+            ]
+        )
         self.update()
 
     def state(self) -> ArgumentMapState:
@@ -306,12 +378,14 @@ class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
 
     def _button(self, row: dict) -> widgets.Button:
         hedged = bool(row["hedged"])
-        label = _("{id} · {kind} · {text}", id=row["id"], kind=badge_text(row["kind"], hedged),
-                  text=short(row["text"], 60))
-        button = widgets.Button(description=label,
-                                tooltip=_("Open {id}: {text}", id=row["id"], text=short(row["text"], 300)),
-                                layout=widgets.Layout(width="auto", max_width="100%",
-                                                      border=border_style(row["kind"], hedged)))
+        label = _(
+            "{id} · {kind} · {text}", id=row["id"], kind=badge_text(row["kind"], hedged), text=short(row["text"], 60)
+        )
+        button = widgets.Button(
+            description=label,
+            tooltip=_("Open {id}: {text}", id=row["id"], text=short(row["text"], 300)),
+            layout=widgets.Layout(width="auto", max_width="100%", border=border_style(row["kind"], hedged)),
+        )
         button.on_click(lambda _button, node=row["id"]: self.go(node))
         return button
 
@@ -320,8 +394,11 @@ class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
         self.child_buttons = {}
         parts: list[widgets.Widget] = []
         for relation, ids in shown.children:
-            parts.append(widgets.HTML(render("explorers/argument_map_group.html.j2",
-                                             heading=_(GROUP_LABELS[relation], count=len(ids)))))
+            parts.append(
+                widgets.HTML(
+                    render("explorers/argument_map_group.html.j2", heading=_(GROUP_LABELS[relation], count=len(ids)))
+                )
+            )
             for node in ids:
                 self.child_buttons[node] = self._button(rows[node])
                 parts.append(self.child_buttons[node])
@@ -349,5 +426,18 @@ def argument_map(lesson: str | None = None, evidence: Evidence | None = None) ->
     return ArgumentMapExplorer(lesson=lesson, evidence=evidence).root
 
 
-__all__ = ["RELATIONS", "ArgumentMapState", "ArgumentMapView", "children", "path_to_thesis", "slice_for", "short",
-           "badge_text", "border_style", "default_node", "view", "ArgumentMapExplorer", "argument_map"]
+__all__ = [
+    "RELATIONS",
+    "ArgumentMapState",
+    "ArgumentMapView",
+    "children",
+    "path_to_thesis",
+    "slice_for",
+    "short",
+    "badge_text",
+    "border_style",
+    "default_node",
+    "view",
+    "ArgumentMapExplorer",
+    "argument_map",
+]

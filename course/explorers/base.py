@@ -14,8 +14,9 @@ the evidence) or from a state seen before (a rendered chart), kept while there i
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Generic, Hashable, Iterator, TypeVar
+from typing import Any, Generic, TypeVar
 
 from course import settings
 from course.evidence.package import Evidence

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable, Hashable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Hashable
+from typing import TYPE_CHECKING
 
 from course.display.templating import render
 from course.explorers.base import Cache
@@ -28,7 +29,7 @@ DPI = 90
 PNGS = Cache(limit=96)  # a PNG is 25–45 kB: at most about 4 MB
 
 
-def new_figure() -> "Figure":
+def new_figure() -> Figure:
     """An empty figure of the explorers' size (the first call imports matplotlib)."""
     from matplotlib.figure import Figure
 
@@ -69,14 +70,14 @@ def _canvas_class():
     return SharedRendererCanvas
 
 
-def png_bytes(fig: "Figure") -> bytes:
+def png_bytes(fig: Figure) -> bytes:
     _canvas_class()(fig)  # becomes fig.canvas
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs=PNG_OPTIONS)
     return buffer.getvalue()
 
 
-def cached_png(owner: object, key: Hashable, draw: Callable[[], "Figure"]) -> bytes:
+def cached_png(owner: object, key: Hashable, draw: Callable[[], Figure]) -> bytes:
     """The PNG of `draw()` for this state: drawn the first time, then served from `PNGS`."""
     return PNGS.get(owner, key, lambda: png_bytes(draw()))
 

@@ -103,13 +103,23 @@ def _comparison(year: int, estimate: str, un_side: int, communist_side: int) -> 
     if un_side == communist_side:
         return _("On 1 July {year} ({estimate} estimates) the two sides were equal.", year=year, estimate=estimate)
     difference = abs(un_side - communist_side)
-    values = {"year": year, "estimate": estimate, "difference": difference,
-              "percent": 100 * difference / min(un_side, communist_side)}
+    values = {
+        "year": year,
+        "estimate": estimate,
+        "difference": difference,
+        "percent": 100 * difference / min(un_side, communist_side),
+    }
     if un_side > communist_side:
-        return _("On 1 July {year} ({estimate} estimates) the UN side, including the ROK, outnumbered the communist "
-                 "side by {difference:,} ({percent:.1f} %).", **values)
-    return _("On 1 July {year} ({estimate} estimates) the communist side outnumbered the UN side, including the ROK, "
-             "by {difference:,} ({percent:.1f} %).", **values)
+        return _(
+            "On 1 July {year} ({estimate} estimates) the UN side, including the ROK, outnumbered the communist "
+            "side by {difference:,} ({percent:.1f} %).",
+            **values,
+        )
+    return _(
+        "On 1 July {year} ({estimate} estimates) the communist side outnumbered the UN side, including the ROK, "
+        "by {difference:,} ({percent:.1f} %).",
+        **values,
+    )
 
 
 def _tables(forces: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -133,21 +143,34 @@ def _build_table(forces: pd.DataFrame, tables: dict[str, pd.DataFrame], estimate
             else:
                 basis = stored[(year, series)].basis
             sources = dict.fromkeys(s for part in parts for s in stored[(year, part)].source_ids)
-            records.append({
-                "year": year, "series": series, "label": series_label(series),
-                "value": int(values[estimate][series][year]),
-                "low": int(values["low"][series][year]), "high": int(values["high"][series][year]),
-                "basis": basis, "source_ids": tuple(sources),
-            })
+            records.append(
+                {
+                    "year": year,
+                    "series": series,
+                    "label": series_label(series),
+                    "value": int(values[estimate][series][year]),
+                    "low": int(values["low"][series][year]),
+                    "high": int(values["high"][series][year]),
+                    "basis": basis,
+                    "source_ids": tuple(sources),
+                }
+            )
     return pd.DataFrame.from_records(records)
 
 
 def _text_alternative(state: ForceBalanceState, lines: dict[str, tuple[int, ...]], estimate: str) -> str:
-    parts = [_("Line chart of troop strengths on the Korean peninsula on 1 July of each year, 1953–1958, {estimate} "
-               "estimates, with shaded low–high ranges.", estimate=estimate)]
+    parts = [
+        _(
+            "Line chart of troop strengths on the Korean peninsula on 1 July of each year, 1953–1958, {estimate} "
+            "estimates, with shaded low–high ranges.",
+            estimate=estimate,
+        )
+    ]
     if lines:
-        parts += [_("{label}: {first:,} in 1953, {last:,} in 1958.", label=series_label(s), first=values[0],
-                    last=values[-1]) for s, values in lines.items()]
+        parts += [
+            _("{label}: {first:,} in 1953, {last:,} in 1958.", label=series_label(s), first=values[0], last=values[-1])
+            for s, values in lines.items()
+        ]
     else:
         parts.append(_("No series is shown."))
     parts.append(_("A vertical line marks {year}.", year=state.year))
@@ -157,9 +180,17 @@ def _text_alternative(state: ForceBalanceState, lines: dict[str, tuple[int, ...]
 def check(year, estimate) -> None:
     """A clear error for a year or an estimate the explorer does not have."""
     if estimate not in ESTIMATES or year not in YEARS:
-        raise ValueError(_("force_balance(year={year}, estimate={estimate}): choose a year from {first} to {last} "
-                           "and an estimate among {estimates}.", year=repr(year), estimate=repr(estimate),
-                           first=YEARS[0], last=YEARS[-1], estimates=", ".join(map(repr, ESTIMATES))))
+        raise ValueError(
+            _(
+                "force_balance(year={year}, estimate={estimate}): choose a year from {first} to {last} "
+                "and an estimate among {estimates}.",
+                year=repr(year),
+                estimate=repr(estimate),
+                first=YEARS[0],
+                last=YEARS[-1],
+                estimates=", ".join(map(repr, ESTIMATES)),
+            )
+        )
 
 
 def view(state: ForceBalanceState, evidence: Evidence) -> ForceBalanceView:
@@ -175,25 +206,43 @@ def view(state: ForceBalanceState, evidence: Evidence) -> ForceBalanceView:
     lines = {s: tuple(int(v) for v in chosen[s]) for s in shown}
     bands = {s: (tuple(int(v) for v in tables["low"][s]), tuple(int(v) for v in tables["high"][s])) for s in shown}
     comparison = _comparison(state.year, estimate, un_side, communist_side)
-    caption = _("Armed forces on the Korean peninsula, 1953–1958, rebuilt after the chart in Tian 2014, §1. Lines: "
-                "{estimate} estimates; shaded bands: the low–high range the sources allow. Each year point is 1 July. "
-                "The figures are our reconstruction from public sources, not the paper's own (unpublished) numbers: "
-                "see data/FORCES.md.", estimate=estimate)
+    caption = _(
+        "Armed forces on the Korean peninsula, 1953–1958, rebuilt after the chart in Tian 2014, §1. Lines: "
+        "{estimate} estimates; shaded bands: the low–high range the sources allow. Each year point is 1 July. "
+        "The figures are our reconstruction from public sources, not the paper's own (unpublished) numbers: "
+        "see data/FORCES.md.",
+        estimate=estimate,
+    )
     if state.estimate != "strength":
-        caption += " " + _("'{estimate}' takes the {estimate} figure for every series on both sides at once, so its "
-                           "ratio is not the least or most favourable case for either side.", estimate=estimate)
+        caption += " " + _(
+            "'{estimate}' takes the {estimate} figure for every series on both sides at once, so its "
+            "ratio is not the least or most favourable case for either side.",
+            estimate=estimate,
+        )
     return ForceBalanceView(
-        state=state, un_side=un_side, communist_side=communist_side, ratio=ratio, numbers=numbers,
-        readout=_("1 July {year}, {estimate} estimates: {ratio} ({numbers})", year=state.year, estimate=estimate,
-                  ratio=ratio, numbers=numbers),
-        comparison=comparison, caption=caption,
+        state=state,
+        un_side=un_side,
+        communist_side=communist_side,
+        ratio=ratio,
+        numbers=numbers,
+        readout=_(
+            "1 July {year}, {estimate} estimates: {ratio} ({numbers})",
+            year=state.year,
+            estimate=estimate,
+            ratio=ratio,
+            numbers=numbers,
+        ),
+        comparison=comparison,
+        caption=caption,
         text_alternative=_text_alternative(state, lines, estimate) + " " + comparison,
-        table=_table(evidence.forces, state.estimate), lines=lines, bands=bands,
+        table=_table(evidence.forces, state.estimate),
+        lines=lines,
+        bands=bands,
         y_max=max((max(high) for _low, high in bands.values()), default=0),
     )
 
 
-def figure(view: ForceBalanceView) -> "Figure":
+def figure(view: ForceBalanceView) -> Figure:
     """The paper's six-series chart, with uncertainty bands and the chosen year marked."""
     fig = new_figure()
     ax = fig.add_subplot()
@@ -201,23 +250,47 @@ def figure(view: ForceBalanceView) -> "Figure":
         colour, linestyle, marker, width = STYLES[series]
         low, high = view.bands[series]
         ax.fill(YEARS + YEARS[::-1], low + high[::-1], color=colour, alpha=0.13, linewidth=0)
-        ax.plot(YEARS, values, color=colour, linestyle=linestyle, marker=marker, linewidth=width,
-                markersize=5, label=series_label(series))
+        ax.plot(
+            YEARS,
+            values,
+            color=colour,
+            linestyle=linestyle,
+            marker=marker,
+            linewidth=width,
+            markersize=5,
+            label=series_label(series),
+        )
     year = view.state.year
     ax.axvline(year, color=MARKER_COLOUR, linestyle=(0, (1, 2)), linewidth=1.2)
     ax.set_xlim(YEARS[0] - 0.3, YEARS[-1] + 0.3)
     ax.set_ylim(0, max(view.y_max, 1) * 1.08)
-    label = _("{year}: UN side 7 : {communist} communist side", year=year,
-              communist=ratio_number(view.un_side, view.communist_side))
+    label = _(
+        "{year}: UN side 7 : {communist} communist side",
+        year=year,
+        communist=ratio_number(view.un_side, view.communist_side),
+    )
     align = {YEARS[0]: "left", YEARS[-1]: "right"}.get(year, "center")
-    ax.annotate(label, xy=(year, 1), xycoords=("data", "axes fraction"), xytext=(0, -4), textcoords="offset points",
-                ha=align, va="top", fontsize=8.5,
-                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": MARKER_COLOUR, "linewidth": 0.6})
+    ax.annotate(
+        label,
+        xy=(year, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, -4),
+        textcoords="offset points",
+        ha=align,
+        va="top",
+        fontsize=8.5,
+        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": MARKER_COLOUR, "linewidth": 0.6},
+    )
     ax.set_xticks(YEARS)
     thousands_axis(ax.yaxis)
-    ax.set_title(_("Forces on the Korean peninsula, 1 July 1953–1958 ({estimate} estimates)",
-                   estimate=estimate_label(view.state.estimate)), fontsize=11,
-                 y=1.0)  # a fixed position skips a costly layout pass
+    ax.set_title(
+        _(
+            "Forces on the Korean peninsula, 1 July 1953–1958 ({estimate} estimates)",
+            estimate=estimate_label(view.state.estimate),
+        ),
+        fontsize=11,
+        y=1.0,
+    )  # a fixed position skips a costly layout pass
     ax.set_xlabel(_("Year (strength on 1 July)"))
     ax.set_ylabel(_("Troops (thousands)"))
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -237,16 +310,26 @@ def chart_png(view: ForceBalanceView, evidence: Evidence) -> bytes:
 def table_html(view: ForceBalanceView) -> str:
     """The table behind the chart (the chosen year's rows in bold)."""
     estimate = estimate_label(view.state.estimate)
-    columns = [_("Year"), _("Series"), _("Troops ({estimate})", estimate=estimate), _("Range (low–high)"),
-               _("Basis"), _("Source ids")]
+    columns = [
+        _("Year"),
+        _("Series"),
+        _("Troops ({estimate})", estimate=estimate),
+        _("Range (low–high)"),
+        _("Basis"),
+        _("Source ids"),
+    ]
     rows, marked = [], set()
     for n, row in enumerate(view.table.itertuples()):
-        rows.append([row.year, row.label, f"{row.value:,}", f"{row.low:,}–{row.high:,}", row.basis,
-                     "; ".join(row.source_ids)])
+        rows.append(
+            [row.year, row.label, f"{row.value:,}", f"{row.low:,}–{row.high:,}", row.basis, "; ".join(row.source_ids)]
+        )
         if row.year == view.state.year:
             marked.add(n)
-    caption = _("Strength on 1 July, {estimate} estimates, with the low–high range; totals are computed from the "
-                "rows above them.", estimate=estimate)
+    caption = _(
+        "Strength on 1 July, {estimate} estimates, with the low–high range; totals are computed from the "
+        "rows above them.",
+        estimate=estimate,
+    )
     return render("explorers/table.html.j2", columns=columns, rows=rows, caption=caption, marked=marked)
 
 
@@ -260,33 +343,57 @@ class ForceBalanceExplorer(Explorer[ForceBalanceState, ForceBalanceView]):
         super().__init__(evidence)
         wide = {"description_width": "initial"}
         # Buttons, not a slider: each year is a button named by its text, reachable with Tab.
-        self.year = widgets.ToggleButtons(options=[(str(y), y) for y in YEARS], value=year,
-                                          description=_("Year (1 July)"), style={**wide, "button_width": "4em"})
+        self.year = widgets.ToggleButtons(
+            options=[(str(y), y) for y in YEARS],
+            value=year,
+            description=_("Year (1 July)"),
+            style={**wide, "button_width": "4em"},
+        )
         self.estimate = widgets.ToggleButtons(
-            options=[(estimate_label(e), e) for e in ESTIMATES], value=estimate, description=_("Estimate"),
-            tooltips=[_(ESTIMATE_TOOLTIPS[e]) for e in ESTIMATES], style=wide)
-        self.series = {s: widgets.Checkbox(value=True, description=series_label(s), indent=False,
-                                           layout=widgets.Layout(width="auto")) for s in SHOWN_SERIES}
+            options=[(estimate_label(e), e) for e in ESTIMATES],
+            value=estimate,
+            description=_("Estimate"),
+            tooltips=[_(ESTIMATE_TOOLTIPS[e]) for e in ESTIMATES],
+            style=wide,
+        )
+        self.series = {
+            s: widgets.Checkbox(
+                value=True, description=series_label(s), indent=False, layout=widgets.Layout(width="auto")
+            )
+            for s in SHOWN_SERIES
+        }
         self.readout = widgets.HTML()
         self.chart = widgets.Output()
         self.caption = widgets.HTML()
         self.table = widgets.HTML()
-        self.table_view = widgets.Accordion(children=[self.table],
-                                            titles=(_("Table: the numbers behind the chart, with basis and sources"),))
+        self.table_view = widgets.Accordion(
+            children=[self.table], titles=(_("Table: the numbers behind the chart, with basis and sources"),)
+        )
         self.table_view.selected_index = None
         self.png = b""
-        self.root = widgets.VBox([
-            self.year, self.estimate,
-            widgets.HBox([widgets.Label(_("Series shown:"))] + list(self.series.values()),
-                         layout=widgets.Layout(flex_flow="row wrap")),
-            self.readout, self.chart, self.caption, self.table_view,
-        ])
+        self.root = widgets.VBox(
+            [
+                self.year,
+                self.estimate,
+                widgets.HBox(
+                    [widgets.Label(_("Series shown:"))] + list(self.series.values()),
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
+                self.readout,
+                self.chart,
+                self.caption,
+                self.table_view,
+            ]
+        )
         self.watch(self.year, self.estimate, *self.series.values())
         self.update()
 
     def state(self) -> ForceBalanceState:
-        return ForceBalanceState(year=self.year.value, estimate=self.estimate.value,
-                                 series=tuple(s for s, box in self.series.items() if box.value))
+        return ForceBalanceState(
+            year=self.year.value,
+            estimate=self.estimate.value,
+            series=tuple(s for s, box in self.series.items() if box.value),
+        )
 
     def show(self, shown: ForceBalanceView) -> None:
         self.png = chart_png(shown, self.evidence)

@@ -127,8 +127,14 @@ def predict(state: PlanComparisonState, plan: str, dimension: str, category: str
     if (plan, dimension) in state.revealed:
         return state
     if category and category not in VOCABULARY[dimension]:
-        raise ValueError(_("{category} is not one of the choices for {dimension}; choose one of: {choices}.",
-                           category=repr(category), dimension=dimension, choices=", ".join(VOCABULARY[dimension])))
+        raise ValueError(
+            _(
+                "{category} is not one of the choices for {dimension}; choose one of: {choices}.",
+                category=repr(category),
+                dimension=dimension,
+                choices=", ".join(VOCABULARY[dimension]),
+            )
+        )
     chosen = dict(state.predictions)
     chosen.pop((plan, dimension), None)
     if category:
@@ -205,14 +211,25 @@ def _cell(state: PlanComparisonState, rows: dict[Key, pd.Series], plan: str, dim
     matched = (prediction in accepted) if shown and prediction is not None else None
     if not shown or row is None:
         return Cell(plan, dimension, shown, None, (), False, None, accepted, prediction, matched)
-    return Cell(plan, dimension, True, row["value"], tuple(row["source_ids"] or ()), bool(row["hedged"]),
-                row["note"] if isinstance(row["note"], str) else None, accepted, prediction, matched)
+    return Cell(
+        plan,
+        dimension,
+        True,
+        row["value"],
+        tuple(row["source_ids"] or ()),
+        bool(row["hedged"]),
+        row["note"] if isinstance(row["note"], str) else None,
+        accepted,
+        prediction,
+        matched,
+    )
 
 
 def _citations(sources: pd.DataFrame) -> dict[str, str]:
     """Source id -> short citation (English title, date). Cached per DataFrame: the controls never change it."""
-    return CITATIONS.get(sources, "citations",
-                         lambda: {row.id: _short_citation(row.title_en, row.date) for row in sources.itertuples()})
+    return CITATIONS.get(
+        sources, "citations", lambda: {row.id: _short_citation(row.title_en, row.date) for row in sources.itertuples()}
+    )
 
 
 def _short_citation(title, date) -> str:
@@ -228,17 +245,30 @@ def _feedback(cell: Cell) -> str:
     said = category_label(cell.dimension, cell.prediction)
     if cell.matched:
         if len(cell.accepted) > 1:
-            return _("✓ Your prediction (“{prediction}”) matches one of the two plans in this account.", prediction=said)
+            return _(
+                "✓ Your prediction (“{prediction}”) matches one of the two plans in this account.", prediction=said
+            )
         return _("✓ Your prediction (“{prediction}”) matches the sources.", prediction=said)
     answer = either([category_label(cell.dimension, c) for c in cell.accepted])
-    return _("✗ Your prediction (“{prediction}”) does not match: the sources say {answer}.", prediction=said,
-             answer=answer)
+    return _(
+        "✗ Your prediction (“{prediction}”) does not match: the sources say {answer}.", prediction=said, answer=answer
+    )
 
 
 def _cell_context(cell: Cell, citations: dict[str, str]) -> dict:
     """What the grid template needs for one cell."""
-    context = {"plan": cell.plan, "dimension": cell.dimension, "revealed": cell.revealed, "value": cell.value,
-               "hedged": cell.hedged, "prediction": None, "answer": "", "sources": [], "mark": "", "feedback": ""}
+    context = {
+        "plan": cell.plan,
+        "dimension": cell.dimension,
+        "revealed": cell.revealed,
+        "value": cell.value,
+        "hedged": cell.hedged,
+        "prediction": None,
+        "answer": "",
+        "sources": [],
+        "mark": "",
+        "feedback": "",
+    }
     if cell.prediction is not None:
         context["prediction"] = category_label(cell.dimension, cell.prediction)
     if cell.revealed and cell.value is not None:
@@ -260,8 +290,10 @@ def _notes_html(state: PlanComparisonState, cells: dict[Key, Cell]) -> str:
     if not shown:
         return render("explorers/plan_comparison_no_notes.html.j2")
     columns = [_("Plan"), _("Dimension"), _("What the sources say"), _("Hedged"), _("Source ids"), _("How we know")]
-    rows = [[c.plan, c.dimension, c.value, _("yes") if c.hedged else _("no"), "; ".join(c.source_ids), c.note or ""]
-            for c in shown]
+    rows = [
+        [c.plan, c.dimension, c.value, _("yes") if c.hedged else _("no"), "; ".join(c.source_ids), c.note or ""]
+        for c in shown
+    ]
     return render("explorers/table.html.j2", columns=columns, rows=rows, caption=None, marked=None)
 
 
@@ -272,19 +304,37 @@ def view(state: PlanComparisonState, evidence: Evidence) -> PlanComparisonView:
     ordered = tuple(cells[(p, d)] for p in state.plans for d in DIMENSIONS)
     hidden = _("?")
     table = pd.DataFrame(
-        [[cells[(p, d)].value if cells[(p, d)].revealed and cells[(p, d)].value is not None else hidden
-          for p in state.plans] for d in DIMENSIONS],
-        index=list(DIMENSIONS), columns=list(state.plans))
+        [
+            [
+                cells[(p, d)].value if cells[(p, d)].revealed and cells[(p, d)].value is not None else hidden
+                for p in state.plans
+            ]
+            for d in DIMENSIONS
+        ],
+        index=list(DIMENSIONS),
+        columns=list(state.plans),
+    )
     checked = [c for c in ordered if c.matched is not None]
-    score = _("Revealed {revealed} of {total} cells. Predictions checked: {checked}; matching the sources: {matched}.",
-              revealed=sum(c.revealed for c in ordered), total=len(ordered), checked=len(checked),
-              matched=sum(bool(c.matched) for c in checked))
-    caption = _("The withdrawal plans compared (Tian 2014, §3–§5). Columns are plans, rows are what is compared; "
-                "“?” marks a cell not yet revealed. Revealed cells give the plan in our own words, its sources, and "
-                "whether your prediction matched.")
-    return PlanComparisonView(cells=ordered, table=table,
-                              grid_html=_grid_html(state, cells, _citations(evidence.sources), caption),
-                              score_line=score, caption=caption, notes_html=_notes_html(state, cells))
+    score = _(
+        "Revealed {revealed} of {total} cells. Predictions checked: {checked}; matching the sources: {matched}.",
+        revealed=sum(c.revealed for c in ordered),
+        total=len(ordered),
+        checked=len(checked),
+        matched=sum(bool(c.matched) for c in checked),
+    )
+    caption = _(
+        "The withdrawal plans compared (Tian 2014, §3–§5). Columns are plans, rows are what is compared; "
+        "“?” marks a cell not yet revealed. Revealed cells give the plan in our own words, its sources, and "
+        "whether your prediction matched."
+    )
+    return PlanComparisonView(
+        cells=ordered,
+        table=table,
+        grid_html=_grid_html(state, cells, _citations(evidence.sources), caption),
+        score_line=score,
+        caption=caption,
+        notes_html=_notes_html(state, cells),
+    )
 
 
 class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
@@ -297,31 +347,50 @@ class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
         shown = tuple(plans) if plans is not None else PLANS
         unknown = [p for p in shown if p not in PLANS]
         if unknown or not shown:
-            raise ValueError(_("plan_comparison(plans=...) got unknown plans {unknown}; choose from: {plans}.",
-                               unknown=", ".join(map(repr, unknown)) or "none", plans=", ".join(PLANS)))
+            raise ValueError(
+                _(
+                    "plan_comparison(plans=...) got unknown plans {unknown}; choose from: {plans}.",
+                    unknown=", ".join(map(repr, unknown)) or "none",
+                    plans=", ".join(PLANS),
+                )
+            )
         self._state = PlanComparisonState(plans=shown, focus=shown[0])
         style = {"description_width": "initial"}
-        self.plan = widgets.Dropdown(description=_("Predict for:"), options=[(plan_label(p), p) for p in shown],
-                                     value=shown[0],
-                                     tooltip=_("Choose the plan whose cells you want to predict and reveal"),
-                                     style=style, layout=widgets.Layout(width="36em"))
+        self.plan = widgets.Dropdown(
+            description=_("Predict for:"),
+            options=[(plan_label(p), p) for p in shown],
+            value=shown[0],
+            tooltip=_("Choose the plan whose cells you want to predict and reveal"),
+            style=style,
+            layout=widgets.Layout(width="36em"),
+        )
         self.predictions = {
-            d: widgets.Dropdown(description=dimension_label(d),
-                                options=[(_("(your prediction)"), "")]
-                                + [(category_label(d, c), c) for c in VOCABULARY[d]],
-                                value="", style={"description_width": "17em"}, layout=widgets.Layout(width="36em"))
-            for d in DIMENSIONS}
-        self.reveal = {d: widgets.Button(description=_(REVEAL_LABELS[d][0]), tooltip=_(REVEAL_LABELS[d][1]),
-                                         layout=widgets.Layout(width="auto"))
-                       for d in DIMENSIONS}
-        self.reveal_all = widgets.Button(description=_("Reveal all"),
-                                         tooltip=_("Show every cell of the grid with its sources"), button_style="info")
+            d: widgets.Dropdown(
+                description=dimension_label(d),
+                options=[(_("(your prediction)"), "")] + [(category_label(d, c), c) for c in VOCABULARY[d]],
+                value="",
+                style={"description_width": "17em"},
+                layout=widgets.Layout(width="36em"),
+            )
+            for d in DIMENSIONS
+        }
+        self.reveal = {
+            d: widgets.Button(
+                description=_(REVEAL_LABELS[d][0]), tooltip=_(REVEAL_LABELS[d][1]), layout=widgets.Layout(width="auto")
+            )
+            for d in DIMENSIONS
+        }
+        self.reveal_all = widgets.Button(
+            description=_("Reveal all"), tooltip=_("Show every cell of the grid with its sources"), button_style="info"
+        )
         self.status = widgets.HTML()
         self.grid = widgets.HTML()
         self.notes = widgets.HTML()
-        self.notes_panel = widgets.Accordion(children=[self.notes],
-                                             titles=(_("How we know: notes and sources for the revealed cells"),),
-                                             selected_index=None)
+        self.notes_panel = widgets.Accordion(
+            children=[self.notes],
+            titles=(_("How we know: notes and sources for the revealed cells"),),
+            selected_index=None,
+        )
         self.plan.observe(self._plan_changed, names="value")
         for dimension, dropdown in self.predictions.items():
             dropdown.observe(lambda change, d=dimension: self._predicted(d, change["new"]), names="value")
@@ -366,5 +435,19 @@ def plan_comparison(plans=None, evidence: Evidence | None = None) -> widgets.VBo
     return PlanComparisonExplorer(plans=plans, evidence=evidence).root
 
 
-__all__ = ["PLANS", "DIMENSIONS", "VOCABULARY", "CATEGORIES", "PlanComparisonState", "Cell", "PlanComparisonView",
-           "predict", "reveal", "reveal_all", "category_label", "view", "PlanComparisonExplorer", "plan_comparison"]
+__all__ = [
+    "PLANS",
+    "DIMENSIONS",
+    "VOCABULARY",
+    "CATEGORIES",
+    "PlanComparisonState",
+    "Cell",
+    "PlanComparisonView",
+    "predict",
+    "reveal",
+    "reveal_all",
+    "category_label",
+    "view",
+    "PlanComparisonExplorer",
+    "plan_comparison",
+]

@@ -20,25 +20,65 @@ from course.i18n import N_, _
 
 ANY = ""  # the "All" choice of every dropdown
 MAX_CARDS = 25
-SEARCHED_COLUMNS = ("id", "title", "title_en", "creator", "date", "archive", "reference", "audience", "translator",
-                    "excerpt", "excerpt_en", "can_tell", "cannot_tell", "note")
+SEARCHED_COLUMNS = (
+    "id",
+    "title",
+    "title_en",
+    "creator",
+    "date",
+    "archive",
+    "reference",
+    "audience",
+    "translator",
+    "excerpt",
+    "excerpt_en",
+    "can_tell",
+    "cannot_tell",
+    "note",
+)
 TABLE_COLUMNS = ("id", "date", "type", "party", "language", "primary", "title_en")
-TABLE_HEADERS = (N_("Id"), N_("Date"), N_("Type"), N_("Whose document"), N_("Language"), N_("Primary"),
-                 N_("Title (English)"))
+TABLE_HEADERS = (
+    N_("Id"),
+    N_("Date"),
+    N_("Type"),
+    N_("Whose document"),
+    N_("Language"),
+    N_("Primary"),
+    N_("Title (English)"),
+)
 PREPARED = Cache(limit=8)
 
 TYPE_LABELS = {
-    "archival": N_("archival document"), "published_document": N_("published document"),
-    "chronicle": N_("chronicle (nianpu)"), "document_collection": N_("document collection"),
-    "newspaper": N_("newspaper"), "official_history": N_("official history"), "monograph": N_("monograph"),
-    "article": N_("article"), "biography": N_("biography"), "dataset": N_("dataset"),
-    "microfilm": N_("microfilm"), "working_paper": N_("working paper"), "web_page": N_("web page"),
+    "archival": N_("archival document"),
+    "published_document": N_("published document"),
+    "chronicle": N_("chronicle (nianpu)"),
+    "document_collection": N_("document collection"),
+    "newspaper": N_("newspaper"),
+    "official_history": N_("official history"),
+    "monograph": N_("monograph"),
+    "article": N_("article"),
+    "biography": N_("biography"),
+    "dataset": N_("dataset"),
+    "microfilm": N_("microfilm"),
+    "working_paper": N_("working paper"),
+    "web_page": N_("web page"),
 }
-LANGUAGE_LABELS = {"zh": N_("Chinese"), "ru": N_("Russian"), "en": N_("English"), "ko": N_("Korean"),
-                   "other": N_("other")}
-PARTY_LABELS = {"PRC": N_("PRC (China)"), "DPRK": N_("DPRK (North Korea)"), "USSR": N_("USSR (Soviet Union)"),
-                "US": N_("United States"), "ROK": N_("ROK (South Korea)"), "UN": N_("United Nations"),
-                "other": N_("other")}
+LANGUAGE_LABELS = {
+    "zh": N_("Chinese"),
+    "ru": N_("Russian"),
+    "en": N_("English"),
+    "ko": N_("Korean"),
+    "other": N_("other"),
+}
+PARTY_LABELS = {
+    "PRC": N_("PRC (China)"),
+    "DPRK": N_("DPRK (North Korea)"),
+    "USSR": N_("USSR (Soviet Union)"),
+    "US": N_("United States"),
+    "ROK": N_("ROK (South Korea)"),
+    "UN": N_("United Nations"),
+    "other": N_("other"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,7 +121,8 @@ def _prepare(sources: pd.DataFrame) -> pd.DataFrame:
     frame["year"] = pd.to_numeric(frame["date"].str[:4], errors="coerce").astype("Int64")
     frame["sort_date"] = frame["date"].map(_first_day)
     frame["haystack"] = frame[list(SEARCHED_COLUMNS)].apply(
-        lambda row: "\n".join(v for v in row if isinstance(v, str)).casefold(), axis=1)
+        lambda row: "\n".join(v for v in row if isinstance(v, str)).casefold(), axis=1
+    )
     return frame.sort_values(["sort_date", "id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
@@ -126,16 +167,29 @@ def view(state: SourceReaderState, evidence: Evidence) -> SourceReaderView:
     matches = frame[_mask(frame, state, year_span(evidence.sources))]
     shown = matches.head(MAX_CARDS)
     count_line = _("{shown} of {total} sources", shown=len(matches), total=len(frame))
-    more_line = (_("Showing {limit} of {total}; narrow the filters to see the rest (or open the table).",
-                   limit=MAX_CARDS, total=len(matches)) if len(matches) > MAX_CARDS else "")
+    more_line = (
+        _(
+            "Showing {limit} of {total}; narrow the filters to see the rest (or open the table).",
+            limit=MAX_CARDS,
+            total=len(matches),
+        )
+        if len(matches) > MAX_CARDS
+        else ""
+    )
     cards = [source_card_html(row) for _index, row in shown.iterrows()]
     table = matches[list(TABLE_COLUMNS)].reset_index(drop=True)
     rows = [[_cell_text(value) for value in row] for row in table.itertuples(index=False)]
-    return SourceReaderView(ids=tuple(matches["id"]), shown_ids=tuple(shown["id"]), count_line=count_line,
-                            more_line=more_line, cards_html=render("explorers/source_cards.html.j2", cards=cards),
-                            table=table,
-                            table_html=render("explorers/table.html.j2", columns=[_(h) for h in TABLE_HEADERS], rows=rows,
-                                              caption=None, marked=None))
+    return SourceReaderView(
+        ids=tuple(matches["id"]),
+        shown_ids=tuple(shown["id"]),
+        count_line=count_line,
+        more_line=more_line,
+        cards_html=render("explorers/source_cards.html.j2", cards=cards),
+        table=table,
+        table_html=render(
+            "explorers/table.html.j2", columns=[_(h) for h in TABLE_HEADERS], rows=rows, caption=None, marked=None
+        ),
+    )
 
 
 def _cell_text(value) -> object:
@@ -164,45 +218,74 @@ class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
         lessons = {slug for row in sources["lessons"] if isinstance(row, tuple) for slug in row}
         style = {"description_width": "initial"}
         self.lesson = widgets.Dropdown(description=_("Lesson"), options=_options(lessons), style=style)
-        self.type = widgets.Dropdown(description=_("Type"), options=_options(sources["type"], TYPE_LABELS),
-                                     style=style)
-        self.archive = widgets.Dropdown(description=_("Archive"), options=_options(sources["archive"]),
-                                        style=style, layout=widgets.Layout(width="32em"))
-        self.language = widgets.Dropdown(description=_("Language"),
-                                         options=_options(sources["language"], LANGUAGE_LABELS), style=style)
-        self.party = widgets.Dropdown(description=_("Whose document"),
-                                      options=_options(sources["party"], PARTY_LABELS), style=style)
+        self.type = widgets.Dropdown(description=_("Type"), options=_options(sources["type"], TYPE_LABELS), style=style)
+        self.archive = widgets.Dropdown(
+            description=_("Archive"),
+            options=_options(sources["archive"]),
+            style=style,
+            layout=widgets.Layout(width="32em"),
+        )
+        self.language = widgets.Dropdown(
+            description=_("Language"), options=_options(sources["language"], LANGUAGE_LABELS), style=style
+        )
+        self.party = widgets.Dropdown(
+            description=_("Whose document"), options=_options(sources["party"], PARTY_LABELS), style=style
+        )
         # Two labelled year lists, not a range slider: a slider's handles have no accessible name.
         years = [(str(y), y) for y in range(self.span[0], self.span[1] + 1)]
         self.year_from = widgets.Dropdown(description=_("From year"), options=years, value=self.span[0], style=style)
         self.year_to = widgets.Dropdown(description=_("To year"), options=years, value=self.span[1], style=style)
         self.primary_only = widgets.Checkbox(description=_("Primary sources only"), value=False, indent=False)
-        self.text = widgets.Text(description=_("Search"), placeholder=_("a word, a name, an id…"),
-                                 continuous_update=False, style=style)
+        self.text = widgets.Text(
+            description=_("Search"), placeholder=_("a word, a name, an id…"), continuous_update=False, style=style
+        )
         self.count = widgets.HTML()
         self.cards = widgets.HTML()
         self.table = widgets.HTML()
-        self.table_panel = widgets.Accordion(children=[self.table], titles=(_("All matching sources as a table"),),
-                                             selected_index=None)
+        self.table_panel = widgets.Accordion(
+            children=[self.table], titles=(_("All matching sources as a table"),), selected_index=None
+        )
         if lesson:
             self.lesson.value = lesson
-        self.controls = (self.lesson, self.type, self.archive, self.language, self.party, self.year_from,
-                         self.year_to, self.primary_only, self.text)
-        self.root = widgets.VBox([
-            widgets.HBox([self.lesson, self.type, self.language, self.party], layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HBox([self.archive, self.year_from, self.year_to], layout=widgets.Layout(flex_flow="row wrap")),
-            widgets.HBox([self.primary_only, self.text]),
-            self.count, self.table_panel, self.cards,
-        ])
+        self.controls = (
+            self.lesson,
+            self.type,
+            self.archive,
+            self.language,
+            self.party,
+            self.year_from,
+            self.year_to,
+            self.primary_only,
+            self.text,
+        )
+        self.root = widgets.VBox(
+            [
+                widgets.HBox(
+                    [self.lesson, self.type, self.language, self.party], layout=widgets.Layout(flex_flow="row wrap")
+                ),
+                widgets.HBox([self.archive, self.year_from, self.year_to], layout=widgets.Layout(flex_flow="row wrap")),
+                widgets.HBox([self.primary_only, self.text]),
+                self.count,
+                self.table_panel,
+                self.cards,
+            ]
+        )
         self.watch(*self.controls)
         self.update()
 
     def state(self) -> SourceReaderState:
         """The control values as a pure state (a "from" year after the "to" year reads as the same range)."""
         first, last = sorted((self.year_from.value, self.year_to.value))
-        return SourceReaderState(lesson=self.lesson.value, type=self.type.value, archive=self.archive.value,
-                                 language=self.language.value, party=self.party.value, years=(first, last),
-                                 primary_only=bool(self.primary_only.value), text=self.text.value)
+        return SourceReaderState(
+            lesson=self.lesson.value,
+            type=self.type.value,
+            archive=self.archive.value,
+            language=self.language.value,
+            party=self.party.value,
+            years=(first, last),
+            primary_only=bool(self.primary_only.value),
+            text=self.text.value,
+        )
 
     def show(self, shown: SourceReaderView) -> None:
         self.count.value = render("explorers/source_count.html.j2", view=shown)
@@ -215,5 +298,14 @@ def source_reader(lesson: str | None = None, evidence: Evidence | None = None) -
     return SourceReaderExplorer(lesson=lesson, evidence=evidence).root
 
 
-__all__ = ["ANY", "MAX_CARDS", "SourceReaderState", "SourceReaderView", "view", "prepared", "year_span",
-           "SourceReaderExplorer", "source_reader"]
+__all__ = [
+    "ANY",
+    "MAX_CARDS",
+    "SourceReaderState",
+    "SourceReaderView",
+    "view",
+    "prepared",
+    "year_span",
+    "SourceReaderExplorer",
+    "source_reader",
+]

@@ -26,11 +26,25 @@ CAPITALS = ("PRC", "DPRK", "USSR")
 FIRST_DAY, LAST_DAY = dt.date(1956, 11, 1), dt.date(1958, 2, 28)
 DEFAULT_DAY = "1958-01-22"
 PUBLIC = "public"
-COLUMNS = ["date", "date_start", "date_precision", "from_party", "to_party", "conveys", "event_id", "event",
-           "source_ids"]
+COLUMNS = [
+    "date",
+    "date_start",
+    "date_precision",
+    "from_party",
+    "to_party",
+    "conveys",
+    "event_id",
+    "event",
+    "source_ids",
+]
 PARTY_NAMES = {
-    "PRC": N_("Beijing (PRC)"), "DPRK": N_("Pyongyang (DPRK)"), "USSR": N_("Moscow (USSR)"),
-    "US": N_("Washington (US)"), "ROK": N_("Seoul (ROK)"), "UN": N_("UN Command"), "other": N_("others"),
+    "PRC": N_("Beijing (PRC)"),
+    "DPRK": N_("Pyongyang (DPRK)"),
+    "USSR": N_("Moscow (USSR)"),
+    "US": N_("Washington (US)"),
+    "ROK": N_("Seoul (ROK)"),
+    "UN": N_("UN Command"),
+    "other": N_("others"),
     "public": N_("the public"),
 }
 COMMUNICATIONS = Cache(limit=8)
@@ -47,8 +61,9 @@ def communications(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def _communications(events: pd.DataFrame) -> pd.DataFrame:
-    passed = events[events["from_party"].notna() & events["to_party"].notna()
-                    & (events["from_party"] != events["to_party"])]
+    passed = events[
+        events["from_party"].notna() & events["to_party"].notna() & (events["from_party"] != events["to_party"])
+    ]
     frame = passed.rename(columns={"id": "event_id"})[COLUMNS]
     return frame.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
 
@@ -103,10 +118,15 @@ def _item(row, counterpart_column: str, newest: bool) -> dict:
     party = party_name(getattr(row, counterpart_column))
     return {
         "when": format_date(row.date, row.date_precision),
-        "direction": _("from {party}", party=party) if counterpart_column == "from_party" else _("to {party}", party=party),
+        "direction": _("from {party}", party=party)
+        if counterpart_column == "from_party"
+        else _("to {party}", party=party),
         "what": row.conveys if isinstance(row.conveys, str) else _("(not labelled)"),
         "approximate": row.date_precision != "day",
-        "newest": newest, "event": row.event, "event_id": row.event_id, "source_ids": tuple(row.source_ids),
+        "newest": newest,
+        "event": row.event,
+        "event_id": row.event_id,
+        "source_ids": tuple(row.source_ids),
     }
 
 
@@ -118,23 +138,34 @@ def _cell(frame: pd.DataFrame, party: str, role: str, counterpart_column: str) -
 
 
 def _board_html(date: str, received: dict, sent_: dict) -> str:
-    rows = [{"role": role, "heading": heading,
-             "cells": [_cell(frames[p], p, role, counterpart) for p in CAPITALS]}
-            for role, heading, frames, counterpart in (("received", _("Had received"), received, "from_party"),
-                                                       ("sent", _("Had sent"), sent_, "to_party"))]
-    return render("explorers/who_knew_what_board.html.j2", caption=_("What each capital had received and sent by "
-                                                                     "{date}", date=format_date(date)),
-                  capitals=[(p, party_name(p)) for p in CAPITALS], rows=rows)
+    rows = [
+        {"role": role, "heading": heading, "cells": [_cell(frames[p], p, role, counterpart) for p in CAPITALS]}
+        for role, heading, frames, counterpart in (
+            ("received", _("Had received"), received, "from_party"),
+            ("sent", _("Had sent"), sent_, "to_party"),
+        )
+    ]
+    return render(
+        "explorers/who_knew_what_board.html.j2",
+        caption=_("What each capital had received and sent by {date}", date=format_date(date)),
+        capitals=[(p, party_name(p)) for p in CAPITALS],
+        rows=rows,
+    )
 
 
 def _log(events: pd.DataFrame, date: str) -> pd.DataFrame:
     """The flat list behind the board: every communication up to the day, oldest first."""
     frame = _until(communications(events), date)
-    return pd.DataFrame({
-        _("Date"): frame["date"], _("From"): frame["from_party"], _("To"): frame["to_party"],
-        _("What passed"): frame["conveys"], _("Event id"): frame["event_id"],
-        _("Source ids"): frame["source_ids"].map("; ".join),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            _("Date"): frame["date"],
+            _("From"): frame["from_party"],
+            _("To"): frame["to_party"],
+            _("What passed"): frame["conveys"],
+            _("Event id"): frame["event_id"],
+            _("Source ids"): frame["source_ids"].map("; ".join),
+        }
+    ).reset_index(drop=True)
 
 
 def view(state: WhoKnewWhatState, evidence: Evidence) -> WhoKnewWhatView:
@@ -143,26 +174,43 @@ def view(state: WhoKnewWhatState, evidence: Evidence) -> WhoKnewWhatView:
     received = {p: knowledge(events, p, state.date) for p in CAPITALS}
     sent_ = {p: sent(events, p, state.date) for p in CAPITALS}
     counts = {p: len(received[p]) for p in CAPITALS}
-    readout = _("By {date}, Beijing had received {prc} communications, Pyongyang {dprk} and Moscow {ussr}. The newest "
-                "in each list are in bold and marked “◆ newest”; open any line to read what happened and its sources.",
-                date=format_date(state.date), prc=counts["PRC"], dprk=counts["DPRK"], ussr=counts["USSR"])
-    footnote = _("How this is counted: an event known only to the month (or the year) counts from the first day of "
-                 "that month (or year), so it may appear a few days too early. A public statement counts as received "
-                 "by every other capital. A party's internal reports (from a party to itself) are not listed. Only "
-                 "what the sources record is listed; a capital may have known more.")
+    readout = _(
+        "By {date}, Beijing had received {prc} communications, Pyongyang {dprk} and Moscow {ussr}. The newest "
+        "in each list are in bold and marked “◆ newest”; open any line to read what happened and its sources.",
+        date=format_date(state.date),
+        prc=counts["PRC"],
+        dprk=counts["DPRK"],
+        ussr=counts["USSR"],
+    )
+    footnote = _(
+        "How this is counted: an event known only to the month (or the year) counts from the first day of "
+        "that month (or year), so it may appear a few days too early. A public statement counts as received "
+        "by every other capital. A party's internal reports (from a party to itself) are not listed. Only "
+        "what the sources record is listed; a capital may have known more."
+    )
     log = _log(events, state.date)
     rows = [["" if pd.isna(v) else v for v in row] for row in log.itertuples(index=False)]
-    return WhoKnewWhatView(date=state.date, received=received, sent=sent_, readout=readout, footnote=footnote,
-                           table_html=_board_html(state.date, received, sent_), log=log,
-                           log_html=render("explorers/table.html.j2", columns=list(log.columns), rows=rows,
-                                           caption=None, marked=None))
+    return WhoKnewWhatView(
+        date=state.date,
+        received=received,
+        sent=sent_,
+        readout=readout,
+        footnote=footnote,
+        table_html=_board_html(state.date, received, sent_),
+        log=log,
+        log_html=render("explorers/table.html.j2", columns=list(log.columns), rows=rows, caption=None, marked=None),
+    )
 
 
 def key_dates(events: pd.DataFrame) -> list[tuple[str, str]]:
     """(label, ISO day) for each day in range on which a capital sent another capital something."""
     frame = communications(events)
-    inside = frame[frame["from_party"].isin(CAPITALS) & frame["to_party"].isin(CAPITALS)
-                   & (frame["date_precision"] == "day") & frame["date"].between(days()[0], days()[-1])]
+    inside = frame[
+        frame["from_party"].isin(CAPITALS)
+        & frame["to_party"].isin(CAPITALS)
+        & (frame["date_precision"] == "day")
+        & frame["date"].between(days()[0], days()[-1])
+    ]
     labels = []
     for date, group in inside.groupby("date", sort=True):
         what = "; ".join(f"{a}→{b}: {c}" for a, b, c in zip(group["from_party"], group["to_party"], group["conveys"]))
@@ -177,8 +225,14 @@ def _day(date: str) -> dt.date:
     except (TypeError, ValueError):
         day = None
     if day is None or not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(_("who_knew_what(date={date}): give a day as YYYY-MM-DD from {first} to {last}.",
-                           date=repr(date), first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+        raise ValueError(
+            _(
+                "who_knew_what(date={date}): give a day as YYYY-MM-DD from {first} to {last}.",
+                date=repr(date),
+                first=FIRST_DAY.isoformat(),
+                last=LAST_DAY.isoformat(),
+            )
+        )
     return day
 
 
@@ -194,25 +248,41 @@ class WhoKnewWhatExplorer(Explorer[WhoKnewWhatState, WhoKnewWhatView]):
         self._key_days = [d for _label, d in self.key_dates]
         # A labelled date field, not a slider (whose handle has no accessible name): type a day, or step it
         # with the arrow keys, or use the buttons and the jump list.
-        self.date = widgets.DatePicker(description=_("Day"), value=day, min=FIRST_DAY,
-                                       max=LAST_DAY, style={"description_width": "initial"})
-        self.jump = widgets.Dropdown(description=_("Jump to a message"),
-                                     options=[(_("Choose a day on which one capital sent another something…"), "")]
-                                     + self.key_dates,
-                                     style={"description_width": "initial"}, layout=widgets.Layout(width="40em"))
+        self.date = widgets.DatePicker(
+            description=_("Day"), value=day, min=FIRST_DAY, max=LAST_DAY, style={"description_width": "initial"}
+        )
+        self.jump = widgets.Dropdown(
+            description=_("Jump to a message"),
+            options=[(_("Choose a day on which one capital sent another something…"), "")] + self.key_dates,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="40em"),
+        )
         self.previous = widgets.Button(
             description=_("◀ Previous message"),
-            tooltip=_("Go back to the previous day on which a capital sent another one something"))
-        self.next = widgets.Button(description=_("Next message ▶"),
-                                   tooltip=_("Go on to the next day on which a capital sent another one something"))
+            tooltip=_("Go back to the previous day on which a capital sent another one something"),
+        )
+        self.next = widgets.Button(
+            description=_("Next message ▶"),
+            tooltip=_("Go on to the next day on which a capital sent another one something"),
+        )
         self.readout = widgets.HTML()
         self.board = widgets.HTML()
         self.footnote = widgets.HTML()
         self.log = widgets.HTML()
-        self.log_panel = widgets.Accordion(children=[self.log], titles=(_("All communications up to this day as a table"),),
-                                           selected_index=None)
-        self.root = widgets.VBox([self.date, widgets.HBox([self.previous, self.next]), self.jump, self.readout,
-                                  self.board, self.footnote, self.log_panel])
+        self.log_panel = widgets.Accordion(
+            children=[self.log], titles=(_("All communications up to this day as a table"),), selected_index=None
+        )
+        self.root = widgets.VBox(
+            [
+                self.date,
+                widgets.HBox([self.previous, self.next]),
+                self.jump,
+                self.readout,
+                self.board,
+                self.footnote,
+                self.log_panel,
+            ]
+        )
         self.watch(self.date)
         self.jump.observe(self._jumped, names="value")
         self.previous.on_click(lambda _b: self.step(-1))
@@ -234,7 +304,7 @@ class WhoKnewWhatExplorer(Explorer[WhoKnewWhatState, WhoKnewWhatView]):
         current = self.state().date
         later = [d for d in self._key_days if d > current]
         earlier = [d for d in self._key_days if d < current]
-        target = (later[:1] if direction > 0 else earlier[-1:])
+        target = later[:1] if direction > 0 else earlier[-1:]
         if target:
             self.go_to(target[0])
 

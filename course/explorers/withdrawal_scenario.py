@@ -94,8 +94,9 @@ def _best(evidence: Evidence):
 def default_state(evidence: Evidence) -> WithdrawalScenarioState:
     """July 1957 at best estimates, in whole thousands, with every CPV soldier still there."""
     base = _best(evidence).loc[BASE_YEAR]
-    return WithdrawalScenarioState(cpv_share=100, kpa_change=0, rok_thousands=round(base["ROK"] / 1000),
-                                   us_thousands=round(base["US"] / 1000))
+    return WithdrawalScenarioState(
+        cpv_share=100, kpa_change=0, rok_thousands=round(base["ROK"] / 1000), us_thousands=round(base["US"] / 1000)
+    )
 
 
 def extra_kpa_needed(un_side: int, communist_side: int, un_1956: int, communist_1956: int) -> int:
@@ -108,16 +109,23 @@ def _source_note(evidence: Evidence) -> str:
     titles = evidence.sources.loc[evidence.sources.id == PUZANOV_SOURCE, "title_en"]
     values = {"source_id": PUZANOV_SOURCE}
     if len(titles):
-        return _("Why this matters: on 4 June 1957, when the North Korean foreign minister Nam Il (南日) tentatively "
-                 "raised a unilateral withdrawal, the Soviet ambassador A. M. Puzanov (Пузанов) objected, as he "
-                 "recorded in his journal: without the Chinese troops the North would have to enlist many more "
-                 "soldiers and spend more on its army, and its economy could not bear that (source id {source_id}: "
-                 "{title}; discussed in Tian 2014, §2.2).", title=titles.iloc[0], **values)
-    return _("Why this matters: on 4 June 1957, when the North Korean foreign minister Nam Il (南日) tentatively "
-             "raised a unilateral withdrawal, the Soviet ambassador A. M. Puzanov (Пузанов) objected, as he "
-             "recorded in his journal: without the Chinese troops the North would have to enlist many more "
-             "soldiers and spend more on its army, and its economy could not bear that (source id {source_id}; "
-             "discussed in Tian 2014, §2.2).", **values)
+        return _(
+            "Why this matters: on 4 June 1957, when the North Korean foreign minister Nam Il (南日) tentatively "
+            "raised a unilateral withdrawal, the Soviet ambassador A. M. Puzanov (Пузанов) objected, as he "
+            "recorded in his journal: without the Chinese troops the North would have to enlist many more "
+            "soldiers and spend more on its army, and its economy could not bear that (source id {source_id}: "
+            "{title}; discussed in Tian 2014, §2.2).",
+            title=titles.iloc[0],
+            **values,
+        )
+    return _(
+        "Why this matters: on 4 June 1957, when the North Korean foreign minister Nam Il (南日) tentatively "
+        "raised a unilateral withdrawal, the Soviet ambassador A. M. Puzanov (Пузанов) objected, as he "
+        "recorded in his journal: without the Chinese troops the North would have to enlist many more "
+        "soldiers and spend more on its army, and its economy could not bear that (source id {source_id}; "
+        "discussed in Tian 2014, §2.2).",
+        **values,
+    )
 
 
 def view(state: WithdrawalScenarioState, evidence: Evidence) -> WithdrawalScenarioView:
@@ -137,32 +145,65 @@ def view(state: WithdrawalScenarioState, evidence: Evidence) -> WithdrawalScenar
     extra = extra_kpa_needed(un_side, communist_side, un_1956, communist_1956)
     shown = -(-extra // 100) * 100
     ratio, ratio_1956 = ratio_text(un_side, communist_side), ratio_text(un_1956, communist_1956)
-    sides_text = _("UN side {un:,} (ROK {rok:,} + US {us:,} + other UN {other_un:,}) against communist side "
-                   "{communist:,} (KPA {kpa:,} + CPV {cpv:,}).", un=un_side, communist=communist_side,
-                   rok=parts["ROK"], us=parts["US"], other_un=parts["other_UN"], kpa=parts["KPA"], cpv=parts["CPV"])
-    balance_text = _("Balance now: {ratio}. On 1 July 1956 (best estimates) it was {ratio_1956}.", ratio=ratio,
-                     ratio_1956=ratio_1956)
+    sides_text = _(
+        "UN side {un:,} (ROK {rok:,} + US {us:,} + other UN {other_un:,}) against communist side "
+        "{communist:,} (KPA {kpa:,} + CPV {cpv:,}).",
+        un=un_side,
+        communist=communist_side,
+        rok=parts["ROK"],
+        us=parts["US"],
+        other_un=parts["other_UN"],
+        kpa=parts["KPA"],
+        cpv=parts["CPV"],
+    )
+    balance_text = _(
+        "Balance now: {ratio}. On 1 July 1956 (best estimates) it was {ratio_1956}.", ratio=ratio, ratio_1956=ratio_1956
+    )
     if extra:
-        answer = _("About {extra:,} more: a {percent:.1f} % increase of the KPA (from {kpa:,} to {needed_kpa:,}).",
-                   extra=shown, percent=100 * shown / parts["KPA"], kpa=parts["KPA"], needed_kpa=parts["KPA"] + shown)
+        answer = _(
+            "About {extra:,} more: a {percent:.1f} % increase of the KPA (from {kpa:,} to {needed_kpa:,}).",
+            extra=shown,
+            percent=100 * shown / parts["KPA"],
+            kpa=parts["KPA"],
+            needed_kpa=parts["KPA"] + shown,
+        )
     else:
         answer = _("None: the balance is already at least as favourable to the communist side as in July 1956.")
-    assumptions = _("Starting values are the 1 July 1957 best estimates (ROK {rok_1957:,} and US {us_1957:,}, shown "
-                    "in whole thousands; KPA {kpa_1957:,}; CPV {cpv_1957:,}). Other UN contingents are fixed at the "
-                    "1957 best estimate, {other_un:,}. All figures are our reconstruction (data/FORCES.md), each with "
-                    "a wide range; read the answer as an order of magnitude. It is rounded up to the next hundred.",
-                    rok_1957=int(base["ROK"]), us_1957=int(base["US"]), kpa_1957=int(base["KPA"]),
-                    cpv_1957=int(base["CPV"]), other_un=parts["other_UN"])
+    assumptions = _(
+        "Starting values are the 1 July 1957 best estimates (ROK {rok_1957:,} and US {us_1957:,}, shown "
+        "in whole thousands; KPA {kpa_1957:,}; CPV {cpv_1957:,}). Other UN contingents are fixed at the "
+        "1957 best estimate, {other_un:,}. All figures are our reconstruction (data/FORCES.md), each with "
+        "a wide range; read the answer as an order of magnitude. It is rounded up to the next hundred.",
+        rok_1957=int(base["ROK"]),
+        us_1957=int(base["US"]),
+        kpa_1957=int(base["KPA"]),
+        cpv_1957=int(base["CPV"]),
+        other_un=parts["other_UN"],
+    )
     return WithdrawalScenarioView(
-        state=state, parts=parts, un_side=un_side, communist_side=communist_side, ratio=ratio,
-        ratio_1956=ratio_1956, ratio_1956_number=ratio_number(un_1956, communist_1956),
-        needed_communist=communist_side + shown, extra_kpa=extra, extra_kpa_shown=shown,
-        sides_text=sides_text, balance_text=balance_text,
+        state=state,
+        parts=parts,
+        un_side=un_side,
+        communist_side=communist_side,
+        ratio=ratio,
+        ratio_1956=ratio_1956,
+        ratio_1956_number=ratio_number(un_1956, communist_1956),
+        needed_communist=communist_side + shown,
+        extra_kpa=extra,
+        extra_kpa_shown=shown,
+        sides_text=sides_text,
+        balance_text=balance_text,
         question=_("How many more KPA soldiers would restore the July 1956 balance in this scenario?"),
-        answer=answer, assumptions=assumptions, source_note=_source_note(evidence),
-        text_alternative=_("Two horizontal stacked bars. {sides} {balance} KPA soldiers needed to restore the July "
-                           "1956 balance (dashed box): {answer}", sides=sides_text, balance=balance_text,
-                           answer=answer),
+        answer=answer,
+        assumptions=assumptions,
+        source_note=_source_note(evidence),
+        text_alternative=_(
+            "Two horizontal stacked bars. {sides} {balance} KPA soldiers needed to restore the July "
+            "1956 balance (dashed box): {answer}",
+            sides=sides_text,
+            balance=balance_text,
+            answer=answer,
+        ),
     )
 
 
@@ -173,8 +214,17 @@ def _bar(ax, y: float, names: tuple[str, ...], parts: dict[str, int]) -> int:
         colour, hatch = SEGMENTS[name]
         width = parts[name]
         label = _(PART_LABELS[name])
-        ax.barh(y, width, left=left, height=BAR_HEIGHT, color=colour, hatch=hatch, edgecolor="#222222",
-                linewidth=0.6, label=label)
+        ax.barh(
+            y,
+            width,
+            left=left,
+            height=BAR_HEIGHT,
+            color=colour,
+            hatch=hatch,
+            edgecolor="#222222",
+            linewidth=0.6,
+            label=label,
+        )
         if width >= 60_000:
             _segment_label(ax, left + width / 2, y, f"{label}\n{width / 1000:,.0f}")
         left += width
@@ -182,30 +232,50 @@ def _bar(ax, y: float, names: tuple[str, ...], parts: dict[str, int]) -> int:
 
 
 def _segment_label(ax, x: float, y: float, text: str) -> None:
-    ax.text(x, y, text, ha="center", va="center", fontsize=8,
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+    ax.text(
+        x,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=8,
+        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+    )
 
 
-def figure(view: WithdrawalScenarioView) -> "Figure":
+def figure(view: WithdrawalScenarioView) -> Figure:
     """The two sides as stacked bars, with the KPA shortfall against the 1956 balance as a dashed box."""
     fig = new_figure()
     ax = fig.add_subplot()
     _bar(ax, 1, ("ROK", "US", "other_UN"), view.parts)
     communist_end = _bar(ax, 0, ("KPA", "CPV"), view.parts)
     if view.extra_kpa_shown:
-        ax.barh(0, view.extra_kpa_shown, left=communist_end, height=BAR_HEIGHT, fill=False, edgecolor="#000000",
-                linestyle="--", linewidth=1.4, label=_("KPA soldiers needed to restore the July 1956 balance"))
+        ax.barh(
+            0,
+            view.extra_kpa_shown,
+            left=communist_end,
+            height=BAR_HEIGHT,
+            fill=False,
+            edgecolor="#000000",
+            linestyle="--",
+            linewidth=1.4,
+            label=_("KPA soldiers needed to restore the July 1956 balance"),
+        )
         if view.extra_kpa_shown >= 60_000:
-            _segment_label(ax, communist_end + view.extra_kpa_shown / 2, 0,
-                           _("+{extra:,}\nneeded", extra=view.extra_kpa_shown))
+            _segment_label(
+                ax, communist_end + view.extra_kpa_shown / 2, 0, _("+{extra:,}\nneeded", extra=view.extra_kpa_shown)
+            )
     labels = [_("Communist side\n{total:,}", total=view.communist_side), _("UN side\n{total:,}", total=view.un_side)]
     ax.set_yticks([0, 1], labels)
     ax.set_ylim(-0.5, 1.5)
     ax.set_xlim(0, X_MAX)
     thousands_axis(ax.xaxis)
     ax.set_xlabel(_("Troops (thousands)"))
-    ax.set_title(_("Scenario: {ratio} (1 July 1956: 7 : {ratio_1956})", ratio=view.ratio,
-                   ratio_1956=view.ratio_1956_number), fontsize=10, y=1.0)  # a fixed position skips a layout pass
+    ax.set_title(
+        _("Scenario: {ratio} (1 July 1956: 7 : {ratio_1956})", ratio=view.ratio, ratio_1956=view.ratio_1956_number),
+        fontsize=10,
+        y=1.0,
+    )  # a fixed position skips a layout pass
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=8, frameon=False)
     fig.subplots_adjust(left=0.17, right=0.98, bottom=0.32, top=0.92)
     return fig
@@ -231,8 +301,16 @@ class WithdrawalScenarioExplorer(Explorer[WithdrawalScenarioState, WithdrawalSce
         # Arrow keys step by `step`; a typed value is kept within the bounds when the box is left.
         def box(key: str, bounds: tuple[int, int, int], value: int) -> widgets.BoundedIntText:
             low, high, step = bounds
-            return widgets.BoundedIntText(value=value, min=low, max=high, step=step, description=_(CONTROL_LABELS[key]),
-                                          continuous_update=False, style=wide, layout=layout)
+            return widgets.BoundedIntText(
+                value=value,
+                min=low,
+                max=high,
+                step=step,
+                description=_(CONTROL_LABELS[key]),
+                continuous_update=False,
+                style=wide,
+                layout=layout,
+            )
 
         self.cpv_share = box("cpv", CPV_SHARE, start.cpv_share)
         self.kpa_change = box("kpa", KPA_CHANGE, start.kpa_change)
@@ -242,14 +320,19 @@ class WithdrawalScenarioExplorer(Explorer[WithdrawalScenarioState, WithdrawalSce
         self.chart = widgets.Output()
         self.notes = widgets.HTML()
         self.png = b""
-        self.root = widgets.VBox([self.cpv_share, self.kpa_change, self.rok, self.us,
-                                  self.readout, self.chart, self.notes])
+        self.root = widgets.VBox(
+            [self.cpv_share, self.kpa_change, self.rok, self.us, self.readout, self.chart, self.notes]
+        )
         self.watch(self.cpv_share, self.kpa_change, self.rok, self.us)
         self.update()
 
     def state(self) -> WithdrawalScenarioState:
-        return WithdrawalScenarioState(cpv_share=self.cpv_share.value, kpa_change=self.kpa_change.value,
-                                       rok_thousands=self.rok.value, us_thousands=self.us.value)
+        return WithdrawalScenarioState(
+            cpv_share=self.cpv_share.value,
+            kpa_change=self.kpa_change.value,
+            rok_thousands=self.rok.value,
+            us_thousands=self.us.value,
+        )
 
     def show(self, shown: WithdrawalScenarioView) -> None:
         self.readout.value = render("explorers/withdrawal_readout.html.j2", view=shown)

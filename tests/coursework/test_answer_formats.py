@@ -27,15 +27,24 @@ def test_a_date_in_iso_form_passes(value):
 
 @pytest.mark.parametrize("value", ["24 January 1958", "1958-1-24", 19580124, "1958-01-24T00:00"])
 def test_a_date_in_another_form_is_explained(value):
-    assert form_feedback(value, "date") == (f"Your answer {value!r} does not have the right form: write a date as a "
-                                            'string in quotation marks, like "1958-01-24".')
+    assert form_feedback(value, "date") == (
+        f"Your answer {value!r} does not have the right form: write a date as a "
+        'string in quotation marks, like "1958-01-24".'
+    )
 
 
-@pytest.mark.parametrize("value, ok", [(250000, True), (-3, True), ("250000", False), (250000.0, False),
-                                       (True, False), ("250,000", False)])
+@pytest.mark.parametrize(
+    "value, ok", [(250000, True), (-3, True), ("250000", False), (250000.0, False), (True, False), ("250,000", False)]
+)
 def test_an_integer_must_be_a_whole_number_not_text(value, ok):
-    expected = RIGHT_FORM if ok else (f"Your answer {value!r} does not have the right form: write a whole number "
-                                      "without commas or quotation marks, like 250000.")
+    expected = (
+        RIGHT_FORM
+        if ok
+        else (
+            f"Your answer {value!r} does not have the right form: write a whole number "
+            "without commas or quotation marks, like 250000."
+        )
+    )
     assert form_feedback(value, "integer") == expected
 
 
@@ -48,11 +57,14 @@ def test_five_letters_each_once_have_the_right_form_whatever_their_order(value):
     assert form_feedback(value, "order:ABCDE") == RIGHT_FORM
 
 
-@pytest.mark.parametrize("value", ["DBEA", "DBEACA", "DBEAA", "DBEAX", "D-B-E-A-C", "D\tB\tE\tA\tC", ["D", "B", "E", "A", "C"], 12345, ""])
+@pytest.mark.parametrize(
+    "value", ["DBEA", "DBEACA", "DBEAA", "DBEAX", "D-B-E-A-C", "D\tB\tE\tA\tC", ["D", "B", "E", "A", "C"], 12345, ""]
+)
 def test_anything_else_is_named_with_the_letters_expected(value):
     assert form_feedback(value, "order:ABCDE") == (
         f"Your answer {value!r} does not have the right form: write the letters A, B, C, D and E, each exactly once, "
-        'in one string in quotation marks, like "ABCDE".')
+        'in one string in quotation marks, like "ABCDE".'
+    )
 
 
 def test_the_order_form_works_for_any_set_of_letters():

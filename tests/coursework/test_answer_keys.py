@@ -40,26 +40,42 @@ def test_a_missing_key_file_is_an_empty_key(tmp_path):
     assert load_key(tmp_path / "none.json") == {}
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"ex01-1": {"solution": "x = 1",}}',
-     ": the answer key is not valid JSON (Expecting property name enclosed in double quotes: line 1 column 33 "
-     "(char 32)). Fix: correct the JSON syntax."),
-    ([{"solution": "x"}],
-     ': the value [{"solution": "x"}] is not an object in curly brackets. Fix: write the key as an object mapping each '
-     'grade id to an object, e.g. {"ex00-1-days": {"solution": "..."}}, like course/coursework/keys/00-start-here.json.'),
-    ({"ex01-1": "x = 1"},
-     ', key ex01-1: the value "x = 1" is not an object in curly brackets. Fix: write the entry as an object, e.g. '
-     '{"solution": "..."}.'),
-    ({"ex01-1": {"soluton": "x = 1"}},
-     ', key ex01-1.soluton: the key "soluton" is not known here (a typo?). Fix: use only these keys here: solution, '
-     "hidden_tests, rubric."),
-    ({"ex01-1": {"hidden_tests": ["assert x == 1"]}},
-     ', key ex01-1.hidden_tests: the value ["assert x == 1"] is not text in quotation marks. Fix: write the hidden '
-     "tests as Python code in one text between quotation marks."),
-    ({"ex 01.1": {"solution": "x"}},
-     ', key ["ex 01.1"]: the key "ex 01.1" does not have the right form. Fix: use the grade id exactly as the '
-     "notebook's nbgrader cell has it (letters, digits, hyphens)."),
-], ids=["not-json", "not-an-object", "entry-not-an-object", "unknown-field", "field-not-text", "bad-grade-id"])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            '{"ex01-1": {"solution": "x = 1",}}',
+            ": the answer key is not valid JSON (Expecting property name enclosed in double quotes: line 1 column 33 "
+            "(char 32)). Fix: correct the JSON syntax.",
+        ),
+        (
+            [{"solution": "x"}],
+            ': the value [{"solution": "x"}] is not an object in curly brackets. Fix: write the key as an object mapping each '
+            'grade id to an object, e.g. {"ex00-1-days": {"solution": "..."}}, like course/coursework/keys/00-start-here.json.',
+        ),
+        (
+            {"ex01-1": "x = 1"},
+            ', key ex01-1: the value "x = 1" is not an object in curly brackets. Fix: write the entry as an object, e.g. '
+            '{"solution": "..."}.',
+        ),
+        (
+            {"ex01-1": {"soluton": "x = 1"}},
+            ', key ex01-1.soluton: the key "soluton" is not known here (a typo?). Fix: use only these keys here: solution, '
+            "hidden_tests, rubric.",
+        ),
+        (
+            {"ex01-1": {"hidden_tests": ["assert x == 1"]}},
+            ', key ex01-1.hidden_tests: the value ["assert x == 1"] is not text in quotation marks. Fix: write the hidden '
+            "tests as Python code in one text between quotation marks.",
+        ),
+        (
+            {"ex 01.1": {"solution": "x"}},
+            ', key ["ex 01.1"]: the key "ex 01.1" does not have the right form. Fix: use the grade id exactly as the '
+            "notebook's nbgrader cell has it (letters, digits, hyphens).",
+        ),
+    ],
+    ids=["not-json", "not-an-object", "entry-not-an-object", "unknown-field", "field-not-text", "bad-grade-id"],
+)
 def test_a_damaged_key_gives_one_message_with_file_place_value_and_fix(tmp_path, content, message):
     path = write(tmp_path, content)
     with pytest.raises(AnswerKeyFileError) as caught:
@@ -79,8 +95,10 @@ def test_the_schema_is_the_one_load_key_uses(tmp_path):
     assert str(loaded.value).endswith(str(direct.value).removeprefix("k.json"))
 
 
-@pytest.mark.parametrize("points, label", [(1, "1 point"), (1.0, "1 point"), (2, "2 points"), (0, "0 points"),
-                                           (1.5, "1.5 points"), (10, "10 points")])
+@pytest.mark.parametrize(
+    "points, label",
+    [(1, "1 point"), (1.0, "1 point"), (2, "2 points"), (0, "0 points"), (1.5, "1.5 points"), (10, "10 points")],
+)
 def test_points_label_uses_the_plural_rules(points, label):
     assert points_label(points) == label
 
@@ -100,7 +118,8 @@ def test_every_name_a_hidden_test_imports_exists():
                 if isinstance(node, ast.ImportFrom):
                     module = importlib.import_module(node.module)
                     for alias in node.names:
-                        assert hasattr(module, alias.name) or importlib.util.find_spec(f"{node.module}.{alias.name}"), \
+                        assert hasattr(module, alias.name) or importlib.util.find_spec(f"{node.module}.{alias.name}"), (
                             f"{path.name} {grade_id}: {node.module} has no {alias.name}"
+                        )
                         checked += 1
     assert checked >= 5

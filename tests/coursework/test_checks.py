@@ -11,8 +11,14 @@ import pytest
 from course.coursework import selfchecks as checks
 from course.settings import data_dir, notebooks_dir
 
-ALLOWED_SOURCES = {"tian-2014", "dprk-statement-1958-02-05", "yudin-mao-1957-11-09", "puzanov-1957-11-13",
-                   "amhistory-2011", "cpv-withdrawal-china-org-2000"}
+ALLOWED_SOURCES = {
+    "tian-2014",
+    "dprk-statement-1958-02-05",
+    "yudin-mao-1957-11-09",
+    "puzanov-1957-11-13",
+    "amhistory-2011",
+    "cpv-withdrawal-china-org-2000",
+}
 
 
 def question(**fields) -> checks.Question:
@@ -28,10 +34,20 @@ def bank() -> dict[str, checks.Question]:
 # --- short answers and dates ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("written", [
-    "1958-10-26", "26 October 1958", "October 26, 1958", "26 Oct 1958", "26 oct. 1958",
-    "the 26th of October 1958", "1958年10月26日", "１９５８年１０月２６日", " 26  OCTOBER 1958 ",
-])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "1958-10-26",
+        "26 October 1958",
+        "October 26, 1958",
+        "26 Oct 1958",
+        "26 oct. 1958",
+        "the 26th of October 1958",
+        "1958年10月26日",
+        "１９５８年１０月２６日",
+        " 26  OCTOBER 1958 ",
+    ],
+)
 def test_every_common_way_of_writing_the_date_is_accepted(bank, written):
     assert checks.grade(bank["start-cpv-last-troops"], written).correct
 
@@ -66,7 +82,9 @@ def test_short_answers_ignore_case_spacing_and_punctuation_but_not_words():
 # --- numbers --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("written", ["290000", "290,000", "290 000", "290\u00a0000", "290\u202f000", "２９０，０００", "290000.0"])
+@pytest.mark.parametrize(
+    "written", ["290000", "290,000", "290 000", "290\u00a0000", "290\u202f000", "２９０，０００", "290000.0"]
+)
 def test_numbers_with_thousands_separators_are_read(written):
     assert checks.parse_number(written) == 290000
 
@@ -171,22 +189,36 @@ def test_bank_sources_exist_in_the_evidence_base(bank):
     assert not missing, f"source ids used in course/coursework/banks/ but not in data/sources.csv: {sorted(missing)}"
 
 
-SKILLS = ("recall", "chronology", "arithmetic", "sourcing", "contextualisation", "corroboration", "close-reading",
-          "evidence-vs-inference")
+SKILLS = (
+    "recall",
+    "chronology",
+    "arithmetic",
+    "sourcing",
+    "contextualisation",
+    "corroboration",
+    "close-reading",
+    "evidence-vs-inference",
+)
 LOWER_ORDER = {"recall", "chronology", "arithmetic"}
 
 
 def shipped_items() -> list[tuple[str, dict]]:
     """Every shipped item as written in its JSON file (the loader keeps only what grading needs)."""
-    return [(path.name, item) for path in sorted(checks.selfchecks_dir().glob("*.json"))
-            for item in json.loads(path.read_text(encoding="utf-8"))]
+    return [
+        (path.name, item)
+        for path in sorted(checks.selfchecks_dir().glob("*.json"))
+        for item in json.loads(path.read_text(encoding="utf-8"))
+    ]
 
 
 def test_every_selfcheck_names_a_known_skill():
     items = shipped_items()
     assert len(items) >= 30
-    unlabelled = [f"{name}: {item['id']} has skill {item.get('skill')!r}" for name, item in items
-                  if item.get("skill") not in SKILLS]
+    unlabelled = [
+        f"{name}: {item['id']} has skill {item.get('skill')!r}"
+        for name, item in items
+        if item.get("skill") not in SKILLS
+    ]
     assert not unlabelled, "label each item with one of " + ", ".join(SKILLS) + ": " + "; ".join(unlabelled)
 
 
@@ -219,8 +251,16 @@ def test_no_answer_keys_in_notebooks(bank):
 
 # --- the loader's errors -----------------------------------------------------------------------------
 
-GOOD = {"id": "t-one", "skill": "recall", "kind": "multiple_choice", "prompt": "?", "options": ["a", "b"], "answer": "a",
-        "explain": "Because.", "source_ids": ["tian-2014"]}
+GOOD = {
+    "id": "t-one",
+    "skill": "recall",
+    "kind": "multiple_choice",
+    "prompt": "?",
+    "options": ["a", "b"],
+    "answer": "a",
+    "explain": "Because.",
+    "source_ids": ["tian-2014"],
+}
 
 
 def write_bank(folder: Path, slug: str, content) -> Path:
@@ -230,26 +270,66 @@ def write_bank(folder: Path, slug: str, content) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change, key, problem, fix", [
-    ({"kind": "essay"}, "[0].kind", 'the value "essay" is not allowed here.',
-     "use one of: multiple_choice, short_answer, numeric, ordering, matching."),
-    ({"explaination": "x"}, "[0].explaination", 'the key "explaination" is not known here (a typo?).',
-     "use only these keys here: id, kind, prompt, explain, source_ids, skill, options, answer."),
-    ({"answer": "c"}, "[0].answer", 'the answer "c" is not one of the options.',
-     "copy the right option exactly into answer."),
-    ({"options": ["a"], "answer": "a"}, "[0].options", "the list needs at least 2 entries.",
-     "add entries until there are at least 2."),
-    ({"options": ["a", "a"]}, "[0].options", 'the list ["a", "a"] has the same entry twice (no repeats).',
-     "write each entry once."),
-    ({"source_ids": []}, "[0].source_ids", "the list needs at least 1 entry.", "add entries until there is at least 1."),
-    ({"prompt": "  "}, "[0].prompt", 'the value "  " does not have the right form.',
-     'write it as non-empty text between quotation marks, e.g. "...".'),
-    ({"id": "T One"}, "[0].id", 'the value "T One" does not have the right form.',
-     "use lower-case letters, digits and hyphens, starting with the lesson's short name"),
-    ({"skill": "guessing"}, "[0].skill", 'the value "guessing" is not allowed here.',
-     "use one of: recall, chronology, arithmetic, sourcing, contextualisation, corroboration, close-reading, "
-     "evidence-vs-inference."),
-])
+@pytest.mark.parametrize(
+    "change, key, problem, fix",
+    [
+        (
+            {"kind": "essay"},
+            "[0].kind",
+            'the value "essay" is not allowed here.',
+            "use one of: multiple_choice, short_answer, numeric, ordering, matching.",
+        ),
+        (
+            {"explaination": "x"},
+            "[0].explaination",
+            'the key "explaination" is not known here (a typo?).',
+            "use only these keys here: id, kind, prompt, explain, source_ids, skill, options, answer.",
+        ),
+        (
+            {"answer": "c"},
+            "[0].answer",
+            'the answer "c" is not one of the options.',
+            "copy the right option exactly into answer.",
+        ),
+        (
+            {"options": ["a"], "answer": "a"},
+            "[0].options",
+            "the list needs at least 2 entries.",
+            "add entries until there are at least 2.",
+        ),
+        (
+            {"options": ["a", "a"]},
+            "[0].options",
+            'the list ["a", "a"] has the same entry twice (no repeats).',
+            "write each entry once.",
+        ),
+        (
+            {"source_ids": []},
+            "[0].source_ids",
+            "the list needs at least 1 entry.",
+            "add entries until there is at least 1.",
+        ),
+        (
+            {"prompt": "  "},
+            "[0].prompt",
+            'the value "  " does not have the right form.',
+            'write it as non-empty text between quotation marks, e.g. "...".',
+        ),
+        (
+            {"id": "T One"},
+            "[0].id",
+            'the value "T One" does not have the right form.',
+            "use lower-case letters, digits and hyphens, starting with the lesson's short name",
+        ),
+        (
+            {"skill": "guessing"},
+            "[0].skill",
+            'the value "guessing" is not allowed here.',
+            "use one of: recall, chronology, arithmetic, sourcing, contextualisation, corroboration, close-reading, "
+            "evidence-vs-inference.",
+        ),
+    ],
+)
 def test_a_bad_question_is_named_with_file_id_key_value_and_fix(tmp_path, change, key, problem, fix):
     path = write_bank(tmp_path, "01-lesson", [GOOD, {**GOOD, "id": "t-two"}, {**GOOD, **change}])
     with pytest.raises(checks.BankError) as caught:
@@ -262,8 +342,11 @@ def test_a_bad_question_is_named_with_file_id_key_value_and_fix(tmp_path, change
 
 def test_a_missing_key_lists_what_the_kind_needs(tmp_path):
     write_bank(tmp_path, "01-lesson", [{k: v for k, v in GOOD.items() if k != "explain"}])
-    with pytest.raises(checks.BankError, match=r"key \[0\]\.explain: the key \"explain\" is missing\. Fix: add it: this "
-                                               r"entry needs the keys id, kind, prompt, explain, source_ids, options, answer\.$"):
+    with pytest.raises(
+        checks.BankError,
+        match=r"key \[0\]\.explain: the key \"explain\" is missing\. Fix: add it: this "
+        r"entry needs the keys id, kind, prompt, explain, source_ids, options, answer\.$",
+    ):
         checks.load_all(tmp_path)
 
 
@@ -276,19 +359,40 @@ def test_the_skill_is_kept_and_required(tmp_path):
         checks.load_all(tmp_path)
 
 
-@pytest.mark.parametrize("kind, fields, key, words", [
-    ("ordering", {"items": ["a", "b"], "answer": ["a", "c"]}, "[0].answer", "the answer must list exactly the items"),
-    ("numeric", {"answer": "290000"}, "[0].answer", 'the value "290000" is not a number.'),
-    ("numeric", {"answer": 1, "tolerance": -1}, "[0].tolerance", "the value -1 is less than 0, the smallest allowed."),
-    ("numeric", {"answer": float("nan")}, "[0].answer", "the value NaN is not a finite number."),
-    ("matching", {"pairs": [["a", "1"], ["a", "2"]]}, "[0].pairs", 'the left-hand text "a" is paired twice.'),
-    ("matching", {"pairs": [["a", "1", "x"], ["b", "2"]]}, "[0].pairs[0]", "the list may have at most 2 entries."),
-    ("matching", {"pairs": [["a", "1"]]}, "[0].pairs", "the list needs at least 2 entries."),
-    ("short_answer", {"answer": ["ok", ""]}, "[0].answer[1]", 'the value "" does not have the right form.'),
-    ("short_answer", {"answer": "x", "tolerance": 1}, "[0].tolerance", 'the key "tolerance" is not known here'),
-])
+@pytest.mark.parametrize(
+    "kind, fields, key, words",
+    [
+        (
+            "ordering",
+            {"items": ["a", "b"], "answer": ["a", "c"]},
+            "[0].answer",
+            "the answer must list exactly the items",
+        ),
+        ("numeric", {"answer": "290000"}, "[0].answer", 'the value "290000" is not a number.'),
+        (
+            "numeric",
+            {"answer": 1, "tolerance": -1},
+            "[0].tolerance",
+            "the value -1 is less than 0, the smallest allowed.",
+        ),
+        ("numeric", {"answer": float("nan")}, "[0].answer", "the value NaN is not a finite number."),
+        ("matching", {"pairs": [["a", "1"], ["a", "2"]]}, "[0].pairs", 'the left-hand text "a" is paired twice.'),
+        ("matching", {"pairs": [["a", "1", "x"], ["b", "2"]]}, "[0].pairs[0]", "the list may have at most 2 entries."),
+        ("matching", {"pairs": [["a", "1"]]}, "[0].pairs", "the list needs at least 2 entries."),
+        ("short_answer", {"answer": ["ok", ""]}, "[0].answer[1]", 'the value "" does not have the right form.'),
+        ("short_answer", {"answer": "x", "tolerance": 1}, "[0].tolerance", 'the key "tolerance" is not known here'),
+    ],
+)
 def test_kind_specific_mistakes(tmp_path, kind, fields, key, words):
-    entry = {"id": "t-two", "skill": "recall", "kind": kind, "prompt": "?", "explain": "e", "source_ids": ["tian-2014"], **fields}
+    entry = {
+        "id": "t-two",
+        "skill": "recall",
+        "kind": kind,
+        "prompt": "?",
+        "explain": "e",
+        "source_ids": ["tian-2014"],
+        **fields,
+    }
     write_bank(tmp_path, "02-l", [entry])
     with pytest.raises(checks.BankError) as caught:
         checks.load_all(tmp_path)
@@ -301,24 +405,36 @@ def test_file_level_mistakes(tmp_path):
     with pytest.raises(checks.BankError, match=r"03-broken\.json: the file is not valid JSON .*line 1.* Fix: undo the"):
         checks.load_all(tmp_path)
     write_bank(tmp_path, "03-broken", json.dumps(GOOD))
-    with pytest.raises(checks.BankError, match=r"03-broken\.json: the value \{.* is not a list in square brackets\. "
-                                               r"Fix: wrap the questions in square brackets"):
+    with pytest.raises(
+        checks.BankError,
+        match=r"03-broken\.json: the value \{.* is not a list in square brackets\. "
+        r"Fix: wrap the questions in square brackets",
+    ):
         checks.load_all(tmp_path)
     write_bank(tmp_path, "03-broken", json.dumps([GOOD, "t-two"]))
-    with pytest.raises(checks.BankError, match=r"03-broken\.json, key \[1\]: the value \"t-two\" is not an object in "
-                                               r"curly brackets\. Fix: write each question in curly brackets"):
+    with pytest.raises(
+        checks.BankError,
+        match=r"03-broken\.json, key \[1\]: the value \"t-two\" is not an object in "
+        r"curly brackets\. Fix: write each question in curly brackets",
+    ):
         checks.load_all(tmp_path)
 
 
 def test_ids_must_be_unique_across_lessons(tmp_path):
     write_bank(tmp_path, "01-a", [GOOD])
     write_bank(tmp_path, "02-b", [GOOD])
-    with pytest.raises(checks.BankError, match=r"02-b\.json, question 't-one', key \[0\]\.id: the id \"t-one\" is also used "
-                                               r"in 01-a\.json\. Fix: give every question"):
+    with pytest.raises(
+        checks.BankError,
+        match=r"02-b\.json, question 't-one', key \[0\]\.id: the id \"t-one\" is also used "
+        r"in 01-a\.json\. Fix: give every question",
+    ):
         checks.load_all(tmp_path)
     write_bank(tmp_path, "02-b", [{**GOOD, "id": "t-two"}, {**GOOD, "id": "t-two"}])
-    with pytest.raises(checks.BankError, match=r"02-b\.json, question 't-two', key \[1\]\.id: the id \"t-two\" is also used "
-                                               r"in 02-b\.json"):
+    with pytest.raises(
+        checks.BankError,
+        match=r"02-b\.json, question 't-two', key \[1\]\.id: the id \"t-two\" is also used "
+        r"in 02-b\.json",
+    ):
         checks.load_all(tmp_path)
 
 
@@ -335,10 +451,44 @@ def test_every_shipped_bank_passes_its_schema():
 def test_every_kind_loads_from_json(tmp_path):
     entries = [
         GOOD,
-        {"id": "t-short", "skill": "recall", "kind": "short_answer", "prompt": "?", "answer": ["x", "y"], "explain": "e", "source_ids": ["s"]},
-        {"id": "t-num", "skill": "recall", "kind": "numeric", "prompt": "?", "answer": 290000, "tolerance": 10000, "explain": "e", "source_ids": ["s"]},
-        {"id": "t-ord", "skill": "recall", "kind": "ordering", "prompt": "?", "items": ["b", "a"], "answer": ["a", "b"], "explain": "e", "source_ids": ["s"]},
-        {"id": "t-match", "skill": "recall", "kind": "matching", "prompt": "?", "pairs": [["a", "1"], ["b", "2"]], "explain": "e", "source_ids": ["s"]},
+        {
+            "id": "t-short",
+            "skill": "recall",
+            "kind": "short_answer",
+            "prompt": "?",
+            "answer": ["x", "y"],
+            "explain": "e",
+            "source_ids": ["s"],
+        },
+        {
+            "id": "t-num",
+            "skill": "recall",
+            "kind": "numeric",
+            "prompt": "?",
+            "answer": 290000,
+            "tolerance": 10000,
+            "explain": "e",
+            "source_ids": ["s"],
+        },
+        {
+            "id": "t-ord",
+            "skill": "recall",
+            "kind": "ordering",
+            "prompt": "?",
+            "items": ["b", "a"],
+            "answer": ["a", "b"],
+            "explain": "e",
+            "source_ids": ["s"],
+        },
+        {
+            "id": "t-match",
+            "skill": "recall",
+            "kind": "matching",
+            "prompt": "?",
+            "pairs": [["a", "1"], ["b", "2"]],
+            "explain": "e",
+            "source_ids": ["s"],
+        },
     ]
     write_bank(tmp_path, "09-all", entries)
     loaded = checks.load_all(tmp_path)
@@ -360,7 +510,7 @@ def test_an_edited_bank_is_read_again(tmp_path):
     write_bank(tmp_path, "01-a", [{**GOOD, "answer": "b"}])
     assert checks.load_all(tmp_path)["t-one"].answer == "b"
     write_bank(tmp_path, "01-a", [{**GOOD, "answer": "zz"}])
-    with pytest.raises(checks.BankError, match="the answer \"zz\" is not one of the options"):
+    with pytest.raises(checks.BankError, match='the answer "zz" is not one of the options'):
         checks.load_all(tmp_path)
     with pytest.raises(checks.BankError):  # errors are not cached away
         checks.load_bank(path)

@@ -54,7 +54,8 @@ def answer(pid: str, text: str = ANSWER) -> None:
 def test_the_three_explanations_come_from_the_claims_they_are_stated_in(refs):
     claims = refs["claims"]
     assert {c: eb.explanation_of(c, claims) for c in ("C12", "C13", "C16", "C17", "C33", "C65")} == dict.fromkeys(
-        ("C12", "C13", "C16", "C17", "C33", "C65"), "official")
+        ("C12", "C13", "C16", "C17", "C33", "C65"), "official"
+    )
     assert eb.explanation_of("C14", claims) == eb.explanation_of("C15", claims) == "shen"
     assert {eb.explanation_of(c, claims) for c in ("C00", "C02", "C19", "C24", "C26", "C63")} == {"tian"}
     assert eb.paper_claim_of("C24", claims) == "C02" and eb.paper_claim_of("C13", claims) == "C01"
@@ -74,19 +75,25 @@ def test_an_empty_bank_names_the_lessons_to_work_through(progress_file):
 
 
 def test_answers_and_marks_are_grouped_sorted_saved_and_exported(progress_file, refs):
-    answer("l02-sourcing-puzanov")                 # C19 -> Tian, under C02 (lesson 02, Document D, ¶1)
-    answer("l02-close-reading-interference")       # C14 -> Shen
-    answer("l01-corroboration-nsc-forecast")       # C12 -> official history
+    answer("l02-sourcing-puzanov")  # C19 -> Tian, under C02 (lesson 02, Document D, ¶1)
+    answer("l02-close-reading-interference")  # C14 -> Shen
+    answer("l01-corroboration-nsc-forecast")  # C12 -> official history
     answer("l05-sourcing-burmese-guests", "Too short.")  # saved but short: still banked
     eb.mark("frus-1958-60-v18-d216-l08", 6, "C13", "Burke only guesses at the reasons.", refs=refs)
     planner = essay_planner()
     assert visible(planner.intro.value).startswith("Your evidence bank : 5 items")
-    assert set(planner.sorters) == {"answer:l02-sourcing-puzanov", "answer:l02-close-reading-interference",
-                                    "answer:l01-corroboration-nsc-forecast", "answer:l05-sourcing-burmese-guests",
-                                    "mark:frus-1958-60-v18-d216-l08:6:C13"}
+    assert set(planner.sorters) == {
+        "answer:l02-sourcing-puzanov",
+        "answer:l02-close-reading-interference",
+        "answer:l01-corroboration-nsc-forecast",
+        "answer:l05-sourcing-burmese-guests",
+        "mark:frus-1958-60-v18-d216-l08:6:C13",
+    }
     text = shown(planner)
-    official, shen, tian = (text.index(f"The explanation of {who}") for who in
-                            ("The official history (C12, C16, C33, C65)", "Shen Zhihua (C14)", "Tian Wuxiong (C00)"))
+    official, shen, tian = (
+        text.index(f"The explanation of {who}")
+        for who in ("The official history (C12, C16, C33, C65)", "Shen Zhihua (C14)", "Tian Wuxiong (C00)")
+    )
     assert official < shen < tian
     assert official < text.index("frus-1955-57-v23p2-d196-a ¶3 (lesson 01, Document") < shen
     assert official < text.index("frus-1958-60-v18-d216-l08 ¶6 (lesson 08, Document") < shen
@@ -100,18 +107,26 @@ def test_answers_and_marks_are_grouped_sorted_saved_and_exported(progress_file, 
     planner.counter.value = "Shen: it was amends for 1956."
     planner.export_button.click()
     out = progress_file.parent / "essay-outline.md"
-    assert visible(planner.status.value) == (f"Saved your plan and wrote the outline to {out.resolve()}. Open it beside "
-                                             "your essay; it cites each item by document id and ¶.")
+    assert visible(planner.status.value) == (
+        f"Saved your plan and wrote the outline to {out.resolve()}. Open it beside "
+        "your essay; it cites each item by document id and ¶."
+    )
     outline = out.read_text(encoding="utf-8")
     assert outline.startswith("# Essay outline")
     assert "## Thesis\n\nMao proposed it for China's own reasons; Kim chose how it would look.\n" in outline
     assert outline.rstrip().endswith("## Counter-argument\n\nShen: it was amends for 1956.")
-    official_part = outline[outline.index("## Evidence on the explanation of The official history"):
-                            outline.index("## Evidence on the explanation of Shen Zhihua")]
+    official_part = outline[
+        outline.index("## Evidence on the explanation of The official history") : outline.index(
+            "## Evidence on the explanation of Shen Zhihua"
+        )
+    ]
     assert "**against**\n\n- [frus-1955-57-v23p2-d196-a ¶3 (lesson 01, Document" in official_part
     assert "- [frus-1958-60-v18-d216-l08 ¶6 (lesson 08, Document" in official_part
-    tian_part = outline[outline.index("## Evidence on the explanation of Tian Wuxiong"):]
-    assert "### C02: " in tian_part and "**for**\n\n- [puzanov-1957-11-13-a ¶1 (lesson 02, Document D)] claim C19" in tian_part
+    tian_part = outline[outline.index("## Evidence on the explanation of Tian Wuxiong") :]
+    assert (
+        "### C02: " in tian_part
+        and "**for**\n\n- [puzanov-1957-11-13-a ¶1 (lesson 02, Document D)] claim C19" in tian_part
+    )
     assert "- [mao-burmese-guests-1957-12-14-l05 ¶1 (lesson 05, Document" in tian_part and "Too short." in tian_part
 
     again = essay_planner()  # a restart: the sorting, thesis and counter-argument come back
@@ -133,8 +148,9 @@ def test_the_evidence_picker_marks_a_paragraph_and_the_planner_shows_it(progress
     picker.claim.value = "C32"
     picker.note.value = "Puzanov calls a one-sided withdrawal wrong."
     picker.button.click()
-    assert visible(picker.status.value).startswith("Saved Document ") and "¶5 as evidence bearing on claim C32" in \
-        visible(picker.status.value)
+    assert visible(picker.status.value).startswith(
+        "Saved Document "
+    ) and "¶5 as evidence bearing on claim C32" in visible(picker.status.value)
     assert "puzanov-1957-06-04-a ¶5 (lesson 03, Document" in visible(picker.marked.value)
     assert picker.note.value == ""
     reopened = evidence_picker("03-why-kim-agreed")
@@ -155,7 +171,8 @@ def test_mark_evidence_checks_what_it_is_given(progress_file, capsys, refs):
         mark_evidence("puzanov-1957-11-13-b", 4, claim="C999")
     items = eb.items(progress.document(), refs, bank.load_all())
     assert [(i.excerpt, i.paragraph, i.claim, i.text) for i in items] == [
-        ("puzanov-1957-11-13-b", 4, "C14", "Kim calls it friendly advice.")]
+        ("puzanov-1957-11-13-b", 4, "C14", "Kim calls it friendly advice.")
+    ]
     mark_evidence("puzanov-1957-11-13-b", 4, claim="C14", remove=True)
     assert eb.items(progress.document(), refs, bank.load_all()) == []
 

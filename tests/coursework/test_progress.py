@@ -31,7 +31,11 @@ def test_record_latest_and_attempts(progress_file):
     assert latest["answer"] == "26 October 1958" and latest["correct"] is True
     assert latest["time"].endswith("+00:00")
     saved = json.loads(progress_file.read_text(encoding="utf-8"))
-    assert saved["version"] == 2 and saved["attempts"][1] == {**saved["attempts"][1], "answer": ["a", "b"], "correct": True}
+    assert saved["version"] == 2 and saved["attempts"][1] == {
+        **saved["attempts"][1],
+        "answer": ["a", "b"],
+        "correct": True,
+    }
 
 
 def test_default_file_is_in_the_working_directory(tmp_path, monkeypatch):
@@ -78,16 +82,21 @@ def test_two_kernels_writing_at_once_lose_nothing(progress_file):
         assert [q for q in questions if q.startswith(name)] == [f"{name}-{n}" for n in range(200)]
 
 
-@pytest.mark.parametrize("content, place", [
-    (b'{"attempts": [', ": it is not valid JSON (Expecting value: line 1 column 15"),
-    (b"", ": it is not valid JSON (Expecting value: line 1 column 1"),
-    (b"\xff\xfe{\x00", ": it is not UTF-8 text."),
-    (b'[{"question": "q"}]', ': the value [{"question": "q"}] is not an object in curly brackets.'),
-    (b'{"answers": []}', ', key attempts: the key "attempts" is missing.'),
-    (b'{"attempts": [{"question": "q", "answer": 1}]}', ', key attempts[0].correct: the key "correct" is missing.'),
-    (b'{"attempts": [{"question": "q", "answer": 1, "correct": "yes", "time": "t"}]}',
-     ', key attempts[0].correct: the value "yes" is not true or false.'),
-])
+@pytest.mark.parametrize(
+    "content, place",
+    [
+        (b'{"attempts": [', ": it is not valid JSON (Expecting value: line 1 column 15"),
+        (b"", ": it is not valid JSON (Expecting value: line 1 column 1"),
+        (b"\xff\xfe{\x00", ": it is not UTF-8 text."),
+        (b'[{"question": "q"}]', ': the value [{"question": "q"}] is not an object in curly brackets.'),
+        (b'{"answers": []}', ', key attempts: the key "attempts" is missing.'),
+        (b'{"attempts": [{"question": "q", "answer": 1}]}', ', key attempts[0].correct: the key "correct" is missing.'),
+        (
+            b'{"attempts": [{"question": "q", "answer": 1, "correct": "yes", "time": "t"}]}',
+            ', key attempts[0].correct: the value "yes" is not true or false.',
+        ),
+    ],
+)
 def test_a_damaged_file_is_kept_reported_and_replaced(progress_file, content, place):
     progress_file.write_bytes(content)
     with pytest.warns(progress.ProgressFileWarning) as caught:
@@ -96,8 +105,9 @@ def test_a_damaged_file_is_kept_reported_and_replaced(progress_file, content, pl
     assert len(kept) == 1 and kept[0].read_bytes() == content
     message = str(caught[0].message)
     assert message.startswith(f"The self-check progress file could not be read. {progress_file}{place}"), message
-    assert message.endswith(f" It was kept as {kept[0]} and a fresh progress file was started; earlier answers are in "
-                            "the kept file."), message
+    assert message.endswith(
+        f" It was kept as {kept[0]} and a fresh progress file was started; earlier answers are in the kept file."
+    ), message
     assert [a["answer"] for a in progress.attempts()] == ["new"]
 
 
@@ -115,7 +125,9 @@ def test_read_reports_damage_without_moving_the_file(progress_file):
     progress_file.write_text("[]", encoding="utf-8")
     with pytest.raises(progress.ProgressFileError) as caught:
         progress.read(progress_file)
-    assert str(caught.value) == (f"{progress_file}: the value [] is not an object in curly brackets. Fix: the lessons "
-                                 "write this file, not people: move it aside (it still holds the saved answers) and the "
-                                 "next checked answer starts a fresh one.")
+    assert str(caught.value) == (
+        f"{progress_file}: the value [] is not an object in curly brackets. Fix: the lessons "
+        "write this file, not people: move it aside (it still holds the saved answers) and the "
+        "next checked answer starts a fresh one."
+    )
     assert progress_file.read_text(encoding="utf-8") == "[]"

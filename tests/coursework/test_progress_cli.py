@@ -32,7 +32,9 @@ def test_summary_per_lesson(saved, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"Self-check progress in {saved}; saved attempts: 4."
     assert "  00-start-here: 2 of 3 questions attempted, 1 correct (latest answer)" in lines
-    assert lines[-2] == "  (questions not in this collection's bank): 1 of 1 question attempted, 1 correct (latest answer)"  # ngettext: singular
+    assert (
+        lines[-2] == "  (questions not in this collection's bank): 1 of 1 question attempted, 1 correct (latest answer)"
+    )  # ngettext: singular
     assert lines[-1] == "Written answers to document prompts: 0; paragraphs marked as evidence: 0."
 
 
@@ -54,8 +56,10 @@ def test_export_csv_has_one_row_per_question(saved, tmp_path, capsys):
     out = tmp_path / "hand-in.csv"
     assert main(["progress", "--file", str(saved), "--export", str(out)]) == 0
     assert capsys.readouterr().out.strip().splitlines() == [
-        f"Wrote the essay outline to {out.with_name('hand-in.outline.md')}.", f"Wrote 3 questions to {out}.",
-        f"Wrote 0 written answers to {out}."]
+        f"Wrote the essay outline to {out.with_name('hand-in.outline.md')}.",
+        f"Wrote 3 questions to {out}.",
+        f"Wrote 0 written answers to {out}.",
+    ]
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["lesson"], r["question"], r["attempts"], r["correct"]) for r in rows] == [
@@ -122,22 +126,47 @@ def with_answers(saved):
 def test_summary_counts_answers_and_marks(with_answers, capsys):
     assert main(["progress", "--file", str(with_answers)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "Written answers to document prompts: 2; paragraphs marked as evidence: 1.")
+        "Written answers to document prompts: 2; paragraphs marked as evidence: 1."
+    )
 
 
 def test_export_json_includes_the_answers_the_bank_and_the_outline(with_answers, tmp_path):
     out = tmp_path / "hand-in.json"
     assert main(["progress", "--file", str(with_answers), "--export", str(out)]) == 0
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert [(a["lesson"], a["prompt"], a["document"], a["paragraph"], a["claim"], a["text"]) for a in document["answers"]] == [
-        ("01-balance-of-forces", "l01-corroboration-nsc-forecast", "frus-1955-57-v23p2-d196-a", 3, "C12",
-         "The NSC expected the Chinese to stay."),
-        ("02-mao-proposes", "l02-sourcing-puzanov", "puzanov-1957-11-13-a", 1, "C19", "Puzanov was not there; Kim told him.")]
-    assert [(e["excerpt"], e["paragraph"], e["claim"]) for e in document["evidence"]] == [("puzanov-1957-11-13-b", 4, "C14")]
-    assert document["plan"] == {"sort": {"answer:l02-sourcing-puzanov": "for"}, "thesis": "My thesis.", "counter": "My counter."}
+    assert [
+        (a["lesson"], a["prompt"], a["document"], a["paragraph"], a["claim"], a["text"]) for a in document["answers"]
+    ] == [
+        (
+            "01-balance-of-forces",
+            "l01-corroboration-nsc-forecast",
+            "frus-1955-57-v23p2-d196-a",
+            3,
+            "C12",
+            "The NSC expected the Chinese to stay.",
+        ),
+        (
+            "02-mao-proposes",
+            "l02-sourcing-puzanov",
+            "puzanov-1957-11-13-a",
+            1,
+            "C19",
+            "Puzanov was not there; Kim told him.",
+        ),
+    ]
+    assert [(e["excerpt"], e["paragraph"], e["claim"]) for e in document["evidence"]] == [
+        ("puzanov-1957-11-13-b", 4, "C14")
+    ]
+    assert document["plan"] == {
+        "sort": {"answer:l02-sourcing-puzanov": "for"},
+        "thesis": "My thesis.",
+        "counter": "My counter.",
+    }
     outline = document["outline"]
     assert "## Thesis\n\nMy thesis." in outline and "## Counter-argument\n\nMy counter." in outline
-    assert "- [puzanov-1957-11-13-a ¶1 (lesson 02, Document D)] claim C19; your answer: Puzanov was not there" in outline
+    assert (
+        "- [puzanov-1957-11-13-a ¶1 (lesson 02, Document D)] claim C19; your answer: Puzanov was not there" in outline
+    )
     assert "- [puzanov-1957-11-13-b ¶4 (lesson 02, Document E)] claim C14; your note: friendly advice" in outline
     assert "first draft" not in outline
     assert [a["answer"] for a in document["attempts"]][:2] == ["25 October 1958", "26 October 1958"]  # still there
@@ -151,6 +180,7 @@ def test_export_csv_adds_answer_rows_and_writes_the_outline_beside_it(with_answe
         rows = list(csv.DictReader(handle))
     assert [(r["question"], r["latest_answer"], r["correct"]) for r in rows[-2:]] == [
         ("l01-corroboration-nsc-forecast", "The NSC expected the Chinese to stay.", ""),
-        ("l02-sourcing-puzanov", "Puzanov was not there; Kim told him.", "")]
+        ("l02-sourcing-puzanov", "Puzanov was not there; Kim told him.", ""),
+    ]
     outline = out.with_name("hand-in.outline.md").read_text(encoding="utf-8")
     assert outline.startswith("# Essay outline") and "frus-1955-57-v23p2-d196-a ¶3" in outline

@@ -89,8 +89,10 @@ def _evidence_problem(item: object, tables: dict) -> str | None:
         if m["section"] not in tables["sections"]:
             return f"evidence {item!r}: §{m['section']} is not in the README § key"
         return None
-    return (f"evidence {item!r} resolves to nothing: write '<excerpt-id> ¶<n>', a source id from "
-            f"data/sources.csv, or 'Tian 2014, §x.y' with a § from the README key")
+    return (
+        f"evidence {item!r} resolves to nothing: write '<excerpt-id> ¶<n>', a source id from "
+        f"data/sources.csv, or 'Tian 2014, §x.y' with a § from the README key"
+    )
 
 
 def bank_problems(bank: dict[str, list], tables: dict, lesson_slugs: list[str]) -> list[str]:
@@ -127,27 +129,30 @@ def bank_problems(bank: dict[str, list], tables: dict, lesson_slugs: list[str]) 
                 problems.append(f"{where}: document {doc!r} is not an excerpt id in data/excerpts.csv")
             else:
                 if tables["lesson_of"][doc] != slug:
-                    problems.append(f"{where}: document {doc!r} belongs to lesson {tables['lesson_of'][doc]}, "
-                                    f"not {slug}; tie the prompt to a document on this lesson's page")
+                    problems.append(
+                        f"{where}: document {doc!r} belongs to lesson {tables['lesson_of'][doc]}, "
+                        f"not {slug}; tie the prompt to a document on this lesson's page"
+                    )
                 if type(p["paragraph"]) is not int or (doc, p["paragraph"]) not in tables["paragraphs"]:
-                    problems.append(f"{where}: paragraph {p['paragraph']!r} is not a ¶ of {doc} in "
-                                    f"data/paragraphs.csv")
+                    problems.append(f"{where}: paragraph {p['paragraph']!r} is not a ¶ of {doc} in data/paragraphs.csv")
                 named = {ch for group in DOC_LETTERS.findall(p["prompt"]) for ch in re.findall(r"[A-H]", group)}
                 if tables["letter_of"][doc] not in named:
-                    problems.append(f"{where}: the prompt never names its own document as the reader labels "
-                                    f"it ('Document {tables['letter_of'][doc]}')")
+                    problems.append(
+                        f"{where}: the prompt never names its own document as the reader labels "
+                        f"it ('Document {tables['letter_of'][doc]}')"
+                    )
                 own = {doc, tables["source_of"][doc]}
                 if not any(isinstance(e, str) and (e in own or e.startswith(doc + " ¶")) for e in p["evidence"]):
-                    problems.append(f"{where}: no evidence item points to its own document {doc}; add "
-                                    f"'{doc} ¶<n>'")
+                    problems.append(f"{where}: no evidence item points to its own document {doc}; add '{doc} ¶<n>'")
             if p["claim"] not in tables["claims"]:
                 problems.append(f"{where}: claim {p['claim']!r} is not an id in data/claims.csv")
             if not isinstance(p["prompt"], str) or not p["prompt"].strip():
                 problems.append(f"{where}: empty prompt")
             words = len(p["reading"].split()) if isinstance(p["reading"], str) else 0
             if not READING_WORDS[0] <= words <= READING_WORDS[1]:
-                problems.append(f"{where}: reading has {words} words; keep it within {READING_WORDS[0]}-"
-                                f"{READING_WORDS[1]}")
+                problems.append(
+                    f"{where}: reading has {words} words; keep it within {READING_WORDS[0]}-{READING_WORDS[1]}"
+                )
             if not isinstance(p["evidence"], list) or not p["evidence"]:
                 problems.append(f"{where}: evidence must be a non-empty list")
             else:
@@ -186,7 +191,9 @@ def test_the_bank_covers_every_lesson_with_real_prompts(bank):
 def test_the_side_by_side_translation_prompt_pairs_the_published_english_with_tians_chinese(bank, tables):
     """At least one close-reading prompt rests on both halves of an excerpt pair marked SIDE-BY-SIDE."""
     notes = {row["id"]: row["note"] for row in _rows("excerpts.csv")}
-    pairs = {(a, b) for a, note in notes.items() for b in re.findall(r"SIDE-BY-SIDE PAIR with excerpt ([a-z0-9-]+)", note)}
+    pairs = {
+        (a, b) for a, note in notes.items() for b in re.findall(r"SIDE-BY-SIDE PAIR with excerpt ([a-z0-9-]+)", note)
+    }
     assert pairs, "data/excerpts.csv no longer marks a SIDE-BY-SIDE PAIR in its notes"
     found = []
     for prompts in bank.values():
@@ -198,6 +205,7 @@ def test_the_side_by_side_translation_prompt_pairs_the_published_english_with_ti
 
 
 # Planted defects: each check must catch a damaged copy of the real bank.
+
 
 def _damaged(bank, slug, index, **changes):
     damaged = copy.deepcopy(bank)

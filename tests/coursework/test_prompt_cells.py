@@ -36,11 +36,14 @@ def problems(path) -> list[str]:
     for i, cell in tagged(path):
         m = CALL.match(source(cell).strip())
         if cell["cell_type"] != "code" or not m or "\n" in source(cell).strip():
-            found.append(f"{name} cell {i}: a `prompt` cell must be a code cell of one line prompt(\"<id>\")")
+            found.append(f'{name} cell {i}: a `prompt` cell must be a code cell of one line prompt("<id>")')
             continue
         asked.append(m["id"])
-    untagged = [i for i, c in enumerate(every) if c["cell_type"] == "code" and "prompt(" in source(c)
-                and "prompt" not in c.get("metadata", {}).get("tags", [])]
+    untagged = [
+        i
+        for i, c in enumerate(every)
+        if c["cell_type"] == "code" and "prompt(" in source(c) and "prompt" not in c.get("metadata", {}).get("tags", [])
+    ]
     found += [f"{name} cell {i}: calls prompt() but is not tagged `prompt`" for i in untagged]
     if sorted(asked) != sorted(wanted):
         found.append(f"{name}: asks {sorted(asked)}, the bank has {sorted(wanted)}; add or remove prompt cells")
@@ -85,8 +88,11 @@ def test_lesson_08_opens_the_planner_in_its_essay_exercise_and_every_lesson_01_0
     final = NOTEBOOKS[-1]
     every = cells(final)
     planner = next(i for i, c in enumerate(every) if source(c) == "essay_planner()")
-    essay = next(i for i, c in enumerate(every) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-                 == "ex08-2-final-argument")
+    essay = next(
+        i
+        for i, c in enumerate(every)
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "ex08-2-final-argument"
+    )
     exercise = next(i for i, c in enumerate(every) if source(c).startswith("**Exercise 08.2"))
     assert exercise < planner < essay
     assert "essay_planner" in source(next(c for c in every if c["cell_type"] == "code"))

@@ -36,8 +36,9 @@ def test_word_counting_and_the_gate_are_pure_functions():
     assert bank.word_count("") == 0 and bank.word_count("   \n ") == 0
     assert bank.words_needed(FOURTEEN) == 1 and bank.words_needed(FIFTEEN) == 0
     assert not bank.can_compare(None) and not bank.can_compare(FOURTEEN) and bank.can_compare(FIFTEEN)
-    assert bank.gate_message(FOURTEEN) == ("Your saved answer needs 1 more word before you can compare it with a "
-                                           "historian's reading.")
+    assert bank.gate_message(FOURTEEN) == (
+        "Your saved answer needs 1 more word before you can compare it with a historian's reading."
+    )
     assert bank.gate_message("two words").startswith("Your saved answer needs 13 more words")
     assert bank.gate_message(None).startswith("Write at least 15 words and press Save")
 
@@ -115,7 +116,9 @@ def test_a_corrupted_file_is_set_aside_with_a_message_and_the_new_answer_is_kept
     # damaged again between opening and saving: the typed answer still lands in the fresh file
     other = prompt("l02-close-reading-interference")
     progress_file.write_bytes(b"\xff\xfe garbage")
-    other.answer.value = "Kim says some comrades saw it as interference but he calls it friendly advice between parties."
+    other.answer.value = (
+        "Kim says some comrades saw it as interference but he calls it friendly advice between parties."
+    )
     other.save_button.click()
     status = visible(other.status.value)
     assert "could not be read" in status and "it is not UTF-8 text" in status and "Saved at " in status
@@ -124,8 +127,12 @@ def test_a_corrupted_file_is_set_aside_with_a_message_and_the_new_answer_is_kept
 
 
 def test_a_version_1_file_is_read_and_its_attempts_kept(progress_file):
-    old = {"version": 1, "attempts": [{"question": "start-paper-author", "answer": "x", "correct": False,
-                                       "time": "2026-01-01T00:00:00+00:00"}]}
+    old = {
+        "version": 1,
+        "attempts": [
+            {"question": "start-paper-author", "answer": "x", "correct": False, "time": "2026-01-01T00:00:00+00:00"}
+        ],
+    }
     progress_file.write_text(json.dumps(old), encoding="utf-8")
     widget = prompt(PID)
     assert widget.answer.value == "" and "could not be read" not in visible(widget.status.value)
@@ -172,12 +179,20 @@ def test_every_prompt_in_the_bank_opens(progress_file):
         assert re.search(r"Document [A-Z], ¶\d+", visible(widget.question.value)), pid
 
 
-@pytest.mark.parametrize("content, place", [
-    ({"attempts": [], "answers": [{"prompt": PID, "time": "t"}]}, "key answers[0].text: the key \"text\" is missing"),
-    ({"attempts": [], "evidence": [{"excerpt": "x", "paragraph": 0, "claim": "C01", "note": "", "time": "t"}]},
-     "key evidence[0].paragraph"),
-    ({"attempts": [], "plan": {"sort": {"answer:x": "maybe"}}}, "key plan.sort[\"answer:x\"]: the value \"maybe\" is not allowed here"),
-])
+@pytest.mark.parametrize(
+    "content, place",
+    [
+        ({"attempts": [], "answers": [{"prompt": PID, "time": "t"}]}, 'key answers[0].text: the key "text" is missing'),
+        (
+            {"attempts": [], "evidence": [{"excerpt": "x", "paragraph": 0, "claim": "C01", "note": "", "time": "t"}]},
+            "key evidence[0].paragraph",
+        ),
+        (
+            {"attempts": [], "plan": {"sort": {"answer:x": "maybe"}}},
+            'key plan.sort["answer:x"]: the value "maybe" is not allowed here',
+        ),
+    ],
+)
 def test_a_version_2_file_with_a_bad_entry_is_set_aside_naming_the_place(progress_file, content, place):
     progress_file.write_text(json.dumps(content), encoding="utf-8")
     widget = prompt(PID)

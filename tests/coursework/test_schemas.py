@@ -22,11 +22,17 @@ def test_the_shipped_schemas_are_valid_draft_07(name):
     assert schemas.schema_path(name).parent == ROOT_DIR / "course" / "coursework" / "schemas"
 
 
-@pytest.mark.parametrize("parts, path", [
-    ([], ""), ([3, "answer"], "[3].answer"), (["attempts", 0, "correct"], "attempts[0].correct"),
-    (["ex08-1-order", "solution"], "ex08-1-order.solution"), (["odd key", "x"], '["odd key"].x'),
-    (["lessons", 2, "due date"], 'lessons[2]["due date"]'),
-])
+@pytest.mark.parametrize(
+    "parts, path",
+    [
+        ([], ""),
+        ([3, "answer"], "[3].answer"),
+        (["attempts", 0, "correct"], "attempts[0].correct"),
+        (["ex08-1-order", "solution"], "ex08-1-order.solution"),
+        (["odd key", "x"], '["odd key"].x'),
+        (["lessons", 2, "due date"], 'lessons[2]["due date"]'),
+    ],
+)
 def test_json_paths_read_as_an_author_writes_them(parts, path):
     assert schemas.json_path(parts) == path
 
@@ -44,24 +50,50 @@ PERSON = {
 }
 
 
-@pytest.mark.parametrize("instance, message", [
-    ({"born": 1893}, 'people.json, key name: the key "name" is missing. Fix: add it: this entry needs the keys name, born.'),
-    ({"name": 7, "born": 1893}, "people.json, key name: the value 7 is not text in quotation marks. "
-                                "Fix: write the name in quotation marks."),
-    ({"name": "Mao", "born": 1700}, "people.json, key born: the value 1700 is less than 1800, the smallest allowed. "
-                                    "Fix: use a value within the allowed range."),
-    ({"name": "Mao", "born": "1893"}, 'people.json, key born: the value "1893" is not a whole number. '
-                                      "Fix: write a whole number here."),
-    ({"name": "Mao", "born": 1893, "role": "king"}, 'people.json, key role: the value "king" is not allowed here. '
-                                                    "Fix: use one of: leader, envoy."),
-    ({"name": "Mao", "born": 1893, "aliases": ["a", "a"]},
-     'people.json, key aliases: the list ["a", "a"] has the same entry twice (no repeats). Fix: write each entry once.'),
-    ({"name": "Mao", "born": 1893, "aliases": ["a", "b", "c"]},
-     "people.json, key aliases: the list may have at most 2 entries. Fix: remove the extra entries."),
-    ({"name": "Mao", "born": 1893, "bron": 1}, 'people.json, key bron: the key "bron" is not known here (a typo?). '
-                                               "Fix: use only these keys here: name, born, role, aliases."),
-    ([], "people.json: the value [] is not an object in curly brackets. Fix: write an object in curly brackets here."),
-])
+@pytest.mark.parametrize(
+    "instance, message",
+    [
+        (
+            {"born": 1893},
+            'people.json, key name: the key "name" is missing. Fix: add it: this entry needs the keys name, born.',
+        ),
+        (
+            {"name": 7, "born": 1893},
+            "people.json, key name: the value 7 is not text in quotation marks. "
+            "Fix: write the name in quotation marks.",
+        ),
+        (
+            {"name": "Mao", "born": 1700},
+            "people.json, key born: the value 1700 is less than 1800, the smallest allowed. "
+            "Fix: use a value within the allowed range.",
+        ),
+        (
+            {"name": "Mao", "born": "1893"},
+            'people.json, key born: the value "1893" is not a whole number. Fix: write a whole number here.',
+        ),
+        (
+            {"name": "Mao", "born": 1893, "role": "king"},
+            'people.json, key role: the value "king" is not allowed here. Fix: use one of: leader, envoy.',
+        ),
+        (
+            {"name": "Mao", "born": 1893, "aliases": ["a", "a"]},
+            'people.json, key aliases: the list ["a", "a"] has the same entry twice (no repeats). Fix: write each entry once.',
+        ),
+        (
+            {"name": "Mao", "born": 1893, "aliases": ["a", "b", "c"]},
+            "people.json, key aliases: the list may have at most 2 entries. Fix: remove the extra entries.",
+        ),
+        (
+            {"name": "Mao", "born": 1893, "bron": 1},
+            'people.json, key bron: the key "bron" is not known here (a typo?). '
+            "Fix: use only these keys here: name, born, role, aliases.",
+        ),
+        (
+            [],
+            "people.json: the value [] is not an object in curly brackets. Fix: write an object in curly brackets here.",
+        ),
+    ],
+)
 def test_each_failure_gives_one_message_with_place_value_and_fix(instance, message):
     with pytest.raises(schemas.InvalidFile) as caught:
         schemas.validate(instance, PERSON, "people.json")
@@ -94,8 +126,11 @@ def test_a_valid_instance_passes_and_a_schema_file_may_be_given_by_path(tmp_path
 
 
 def test_a_fix_may_be_given_per_keyword():
-    schema = {"type": "string", "pattern": "^[a-z]+$",
-              "x-fix": {"pattern": "use lower-case letters only.", "type": "write it in quotation marks."}}
+    schema = {
+        "type": "string",
+        "pattern": "^[a-z]+$",
+        "x-fix": {"pattern": "use lower-case letters only.", "type": "write it in quotation marks."},
+    }
     with pytest.raises(schemas.InvalidFile, match=r'the value "A1" does not have the right form\. Fix: use lower-case'):
         schemas.validate("A1", schema, "f.json")
     with pytest.raises(schemas.InvalidFile, match=r"Fix: write it in quotation marks\.$"):
@@ -115,8 +150,10 @@ def test_every_fix_in_the_shipped_schemas_is_extracted_for_translation():
 
     with (ROOT_DIR / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
-    found = {message for _file, _line, message, _comments, _context in
-             extract_from_dir(str(ROOT_DIR), method_map, options_map)}
+    found = {
+        message
+        for _file, _line, message, _comments, _context in extract_from_dir(str(ROOT_DIR), method_map, options_map)
+    }
     wanted = {fix for name in SHIPPED for fix in schemas.fixes(schemas.load_schema(name))}
     assert len(wanted) >= 10
     assert wanted <= found, sorted(wanted - found)
@@ -128,10 +165,12 @@ def test_a_valid_file_is_confirmed_without_importing_jsonschema():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom course.coursework import selfchecks, progress, answer_keys\n"
-            "selfchecks.load_all()\nanswer_keys.load_key(answer_keys.bundled_key('08-one-voice-different-intentions'))\n"
-            "print('jsonschema' in sys.modules)\n"
-            "selfchecks.schemas.validate([], 'progress', 'p.json')\n")
+    code = (
+        "import sys\nfrom course.coursework import selfchecks, progress, answer_keys\n"
+        "selfchecks.load_all()\nanswer_keys.load_key(answer_keys.bundled_key('08-one-voice-different-intentions'))\n"
+        "print('jsonschema' in sys.modules)\n"
+        "selfchecks.schemas.validate([], 'progress', 'p.json')\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert result.stdout.strip() == "False", result.stderr
     assert "p.json: the value [] is not an object in curly brackets." in result.stderr  # then it explains

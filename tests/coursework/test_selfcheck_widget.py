@@ -32,14 +32,35 @@ def custom_bank(tmp_path, monkeypatch):
     folder = tmp_path / "selfchecks"
     folder.mkdir()
     questions = [
-        {"id": "t-number", "skill": "recall", "kind": "numeric", "prompt": "How many CPV troops were in Korea in 1956–57, roughly?",
-         "answer": 290000, "tolerance": 20000, "explain": "JCS put them at 290,000.", "source_ids": ["tian-2014"]},
-        {"id": "t-match", "skill": "recall", "kind": "matching", "prompt": "Match each person to a country.",
-         "pairs": [["Mao Zedong", "China"], ["Kim Il-sung", "DPRK"], ["A. M. Puzanov", "USSR"]],
-         "explain": "Leaders and an ambassador.", "source_ids": ["tian-2014"]},
-        {"id": "t-evil", "skill": "recall", "kind": "multiple_choice", "prompt": "Is <b>this</b> bold? <script>alert(1)</script>",
-         "options": ["<i>yes</i>", "no"], "answer": "no", "explain": "<img src=x onerror=alert(2)> It is text.",
-         "source_ids": ["<script>src</script>"]},
+        {
+            "id": "t-number",
+            "skill": "recall",
+            "kind": "numeric",
+            "prompt": "How many CPV troops were in Korea in 1956–57, roughly?",
+            "answer": 290000,
+            "tolerance": 20000,
+            "explain": "JCS put them at 290,000.",
+            "source_ids": ["tian-2014"],
+        },
+        {
+            "id": "t-match",
+            "skill": "recall",
+            "kind": "matching",
+            "prompt": "Match each person to a country.",
+            "pairs": [["Mao Zedong", "China"], ["Kim Il-sung", "DPRK"], ["A. M. Puzanov", "USSR"]],
+            "explain": "Leaders and an ambassador.",
+            "source_ids": ["tian-2014"],
+        },
+        {
+            "id": "t-evil",
+            "skill": "recall",
+            "kind": "multiple_choice",
+            "prompt": "Is <b>this</b> bold? <script>alert(1)</script>",
+            "options": ["<i>yes</i>", "no"],
+            "answer": "no",
+            "explain": "<img src=x onerror=alert(2)> It is text.",
+            "source_ids": ["<script>src</script>"],
+        },
     ]
     (folder / "99-test.json").write_text(json.dumps(questions), encoding="utf-8")
     shutil.copy(checks.selfchecks_dir() / "00-start-here.json", folder)
@@ -55,8 +76,11 @@ def test_short_answer_right(progress_file):
     text = visible(widget)
     assert text.startswith("Correct. The CPV left North Korea in three groups")
     assert "Sources: cpv-withdrawal-china-org-2000; tian-2014" in text
-    assert progress.latest("start-cpv-last-troops") == {**progress.latest("start-cpv-last-troops"),
-                                                      "answer": "26 Oct 1958", "correct": True}
+    assert progress.latest("start-cpv-last-troops") == {
+        **progress.latest("start-cpv-last-troops"),
+        "answer": "26 Oct 1958",
+        "correct": True,
+    }
 
 
 def test_short_answer_wrong_invites_another_try_without_giving_it_away(progress_file):
@@ -125,7 +149,11 @@ def test_matching(progress_file, custom_bank):
     assert visible(widget).startswith("Not quite: 1 of 3 pairs are right.")
     restored = self_check("t-match")
     assert [c.value for c in restored.controls] == ["China", "USSR", "DPRK"]
-    assert progress.latest("t-match")["answer"] == {"Mao Zedong": "China", "Kim Il-sung": "USSR", "A. M. Puzanov": "DPRK"}
+    assert progress.latest("t-match")["answer"] == {
+        "Mao Zedong": "China",
+        "Kim Il-sung": "USSR",
+        "A. M. Puzanov": "DPRK",
+    }
 
 
 def test_numeric(progress_file, custom_bank):

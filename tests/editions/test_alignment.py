@@ -22,7 +22,8 @@ def test_the_guide_holds_exactly_the_generated_matrix():
     assert text.count(START) == 1 and text.count(END) == 1
     assert block_in(text) == markdown(rows()), (
         "docs/instructor-guide.md's alignment matrix is out of date: run "
-        "`.venv/bin/one-voice alignment --write docs/instructor-guide.md`")
+        "`.venv/bin/one-voice alignment --write docs/instructor-guide.md`"
+    )
 
 
 def test_every_lesson_has_a_row_with_its_points():
@@ -30,8 +31,9 @@ def test_every_lesson_has_a_row_with_its_points():
     assert [row.lesson.slug for row in items] == [p.stem for p in sorted(notebooks_dir().glob("[0-9][0-9]-*.ipynb"))]
     for row in items:
         nb = json.loads((notebooks_dir() / row.lesson.filename).read_text(encoding="utf-8"))
-        points = sum(c["metadata"]["nbgrader"]["points"] for c in nb["cells"]
-                     if c["metadata"].get("nbgrader", {}).get("grade"))
+        points = sum(
+            c["metadata"]["nbgrader"]["points"] for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade")
+        )
         assert row.points == points and row.points > 0, row.lesson.slug
         assert row.objectives and row.verbs, row.lesson.slug
 
@@ -52,7 +54,9 @@ def test_the_matrix_follows_the_lessons_prompts_banks_and_points(copies):
     nb = json.loads(path.read_text(encoding="utf-8"))
     title = "".join(nb["cells"][0]["source"])
     nb["cells"][0]["source"] = title.replace("- **compare** the reasons", "- **narrate** the reasons")
-    written = next(c for c in nb["cells"] if c["cell_type"] == "markdown" and c["metadata"].get("nbgrader", {}).get("grade"))
+    written = next(
+        c for c in nb["cells"] if c["cell_type"] == "markdown" and c["metadata"].get("nbgrader", {}).get("grade")
+    )
     written["metadata"]["nbgrader"]["points"] = 9
     path.write_text(json.dumps(nb), encoding="utf-8")
     bank = json.loads((banks / "02-mao-proposes.json").read_text(encoding="utf-8"))
@@ -78,7 +82,9 @@ def test_an_objective_without_a_bold_verb_names_the_file(copies):
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb["cells"][0]["source"] = "".join(nb["cells"][0]["source"]).replace("- **explain** the KWP", "- explain the KWP")
     path.write_text(json.dumps(nb), encoding="utf-8")
-    with pytest.raises(AlignmentError, match=r"03-why-kim-agreed\.ipynb: the objective \"explain the KWP.*no verb in bold"):
+    with pytest.raises(
+        AlignmentError, match=r"03-why-kim-agreed\.ipynb: the objective \"explain the KWP.*no verb in bold"
+    ):
         rows(notebooks, prompts, banks)
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.editions.config import ConfigError, load_config
 from course.editions.build import build
+from course.editions.config import ConfigError, load_config
 from course.settings import ROOT_DIR
 
 EXAMPLE = ROOT_DIR / "examples" / "course.yml"
@@ -39,8 +39,12 @@ BAD = {
     "unknown slug": ("lessons: [start-here, no-such-lesson]", "lessons[1]", "no-such-lesson", "balance-of-forces"),
     "duplicate": ("lessons: [start-here, 00-start-here]", "lessons[1]", "start-here", "each lesson once"),
     "missing file": ("extra_lessons: [extra/missing.ipynb]", "extra_lessons[0]", "extra/missing.ipynb", ".ipynb"),
-    "dot-dot path": ("extra_lessons: [../outside/local-archives.ipynb]", "extra_lessons[0]",
-                     "../outside/local-archives.ipynb", "inside it"),
+    "dot-dot path": (
+        "extra_lessons: [../outside/local-archives.ipynb]",
+        "extra_lessons[0]",
+        "../outside/local-archives.ipynb",
+        "inside it",
+    ),
     "symlink out": ("extra_lessons: [link.ipynb]", "extra_lessons[0]", "link.ipynb", "inside it"),
     "bad yaml": ("lessons: [start-here\ntitle: x\n", "line ", "-", "YAML mapping"),
     "switch type": ("exercises: maybe", "exercises", "maybe", "on, off"),
@@ -49,23 +53,50 @@ BAD = {
     "list type": ("lessons: start-here", "lessons", "start-here", "balance-of-forces"),
     "text type": ("title: 42", "title", "42", "non-empty text"),
     "unknown key": ("titel: My course", "titel", "My course", "title, introduction, lessons"),
-    "unknown lesson key": ("lessons: [{slug: start-here, excercises: off}]", "lessons[0].excercises", "off",
-                           "slug, exercises, selfchecks, points, due"),
-    "unknown grade id": ("lessons: [{slug: balance-of-forces, points: {ex99-nothing: 2}}]",
-                         "lessons[0].points.ex99-nothing", "ex99-nothing", "ex01-3-seven-to-six"),
-    "bad points": ("lessons: [{slug: balance-of-forces, points: {ex01-3-seven-to-six: lots}}]",
-                   "lessons[0].points.ex01-3-seven-to-six", "lots", "a number of 0 or more"),
+    "unknown lesson key": (
+        "lessons: [{slug: start-here, excercises: off}]",
+        "lessons[0].excercises",
+        "off",
+        "slug, exercises, selfchecks, points, due",
+    ),
+    "unknown grade id": (
+        "lessons: [{slug: balance-of-forces, points: {ex99-nothing: 2}}]",
+        "lessons[0].points.ex99-nothing",
+        "ex99-nothing",
+        "ex01-3-seven-to-six",
+    ),
+    "bad points": (
+        "lessons: [{slug: balance-of-forces, points: {ex01-3-seven-to-six: lots}}]",
+        "lessons[0].points.ex01-3-seven-to-six",
+        "lots",
+        "a number of 0 or more",
+    ),
     "bad date": ("lessons: [{slug: start-here, due: next week}]", "lessons[0].due", "next week", "YYYY-MM-DD"),
-    "two due dates": ("lessons: [{slug: start-here, due: 2026-03-02}]\ndue_dates: {start-here: 2026-03-03}",
-                      "due_dates.start-here", "2026-03-03", "each lesson once"),
-    "due for a dropped lesson": ("lessons: [start-here]\ndue_dates: {balance-of-forces: 2026-03-03}",
-                                 "due_dates.balance-of-forces", "balance-of-forces", "start-here"),
-    "impossible date": ("lessons: [{slug: start-here, due: 2026-02-30}]", "lessons[0].due", "2026-02-30",
-                        "YYYY-MM-DD"),
-    "date with a time": ("due_dates: {start-here: 2026-03-02 10:00}", "due_dates.start-here", "2026-03-02",
-                         "YYYY-MM-DD"),
-    "negative points": ("lessons: [{slug: balance-of-forces, points: {ex01-3-seven-to-six: -1}}]",
-                        "lessons[0].points.ex01-3-seven-to-six", "-1", "a number of 0 or more"),
+    "two due dates": (
+        "lessons: [{slug: start-here, due: 2026-03-02}]\ndue_dates: {start-here: 2026-03-03}",
+        "due_dates.start-here",
+        "2026-03-03",
+        "each lesson once",
+    ),
+    "due for a dropped lesson": (
+        "lessons: [start-here]\ndue_dates: {balance-of-forces: 2026-03-03}",
+        "due_dates.balance-of-forces",
+        "balance-of-forces",
+        "start-here",
+    ),
+    "impossible date": ("lessons: [{slug: start-here, due: 2026-02-30}]", "lessons[0].due", "2026-02-30", "YYYY-MM-DD"),
+    "date with a time": (
+        "due_dates: {start-here: 2026-03-02 10:00}",
+        "due_dates.start-here",
+        "2026-03-02",
+        "YYYY-MM-DD",
+    ),
+    "negative points": (
+        "lessons: [{slug: balance-of-forces, points: {ex01-3-seven-to-six: -1}}]",
+        "lessons[0].points.ex01-3-seven-to-six",
+        "-1",
+        "a number of 0 or more",
+    ),
     "entry without slug": ("lessons: [{exercises: off}]", "lessons[0]", "exercises", "a slug such as"),
     "not a mapping": ("- start-here", "(top level)", "start-here", "YAML mapping"),
     "due dates not a mapping": ("due_dates: [start-here]", "due_dates", "start-here", "to a date written YYYY-MM-DD"),
@@ -100,20 +131,34 @@ def test_the_schema_is_shipped_and_describes_every_key_the_loader_reads():
 
     schema = json.loads((validation.SCHEMAS / "course.schema.json").read_text(encoding="utf-8"))
     validation.validator("course")  # raises if the schema itself is invalid
-    assert list(schema["properties"]) == ["title", "introduction", "lessons", "extra_lessons", "exercises",
-                                          "selfchecks", "strict", "left_out_references", "due_dates"]
+    assert list(schema["properties"]) == [
+        "title",
+        "introduction",
+        "lessons",
+        "extra_lessons",
+        "exercises",
+        "selfchecks",
+        "strict",
+        "left_out_references",
+        "due_dates",
+    ]
     assert list(schema["$defs"]["lesson"]["properties"]) == ["slug", "exercises", "selfchecks", "points", "due"]
     from course.editions.config import KINDS
 
-    titles = {sub["title"] for sub in schema["$defs"].values()} | {schema["title"]} | {
-        sub["title"] for sub in schema["properties"].values() if "title" in sub}
+    titles = (
+        {sub["title"] for sub in schema["$defs"].values()}
+        | {schema["title"]}
+        | {sub["title"] for sub in schema["properties"].values() if "title" in sub}
+    )
     titles |= {"points", "points value"}
     assert titles <= set(KINDS), titles - set(KINDS)  # every kind of value has its own message
 
 
 def test_the_documented_configs_load():
-    assert [lesson.slug for lesson in load_config(ROOT_DIR / "course.yml").lessons][:2] == ["start-here",
-                                                                                           "balance-of-forces"]
+    assert [lesson.slug for lesson in load_config(ROOT_DIR / "course.yml").lessons][:2] == [
+        "start-here",
+        "balance-of-forces",
+    ]
     example = load_config(EXAMPLE)
     assert "kims-two-plans" not in [lesson.slug for lesson in example.lessons]
     assert "local-archives" in [lesson.slug for lesson in example.lessons]
@@ -140,15 +185,24 @@ def unit(tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_example_unit_is_renumbered_and_cut_as_configured(unit: Path):
     names = sorted(p.name for p in (unit / "notebooks").glob("*.ipynb"))
-    assert names == ["00-start-here.ipynb", "01-balance-of-forces.ipynb", "02-mao-proposes.ipynb",
-                     "03-why-kim-agreed.ipynb", "04-moscow-first.ipynb", "05-china-chooses.ipynb",
-                     "06-where-the-troops-went.ipynb", "07-local-archives.ipynb",
-                     "08-one-voice-different-intentions.ipynb"]
+    assert names == [
+        "00-start-here.ipynb",
+        "01-balance-of-forces.ipynb",
+        "02-mao-proposes.ipynb",
+        "03-why-kim-agreed.ipynb",
+        "04-moscow-first.ipynb",
+        "05-china-chooses.ipynb",
+        "06-where-the-troops-went.ipynb",
+        "07-local-archives.ipynb",
+        "08-one-voice-different-intentions.ipynb",
+    ]
     assert not (unit / "course" / "keys").exists()
     lessons = {name: nbformat.read(unit / "notebooks" / name, as_version=4) for name in names}
     moscow = lessons["04-moscow-first.ipynb"]
     assert moscow.cells[0].source.startswith("# Lesson 04 · ") and moscow.metadata.one_voice.number == "04"
-    assert "(03-why-kim-agreed.ipynb)" in moscow.cells[0].source and "(05-china-chooses.ipynb)" in moscow.cells[0].source
+    assert (
+        "(03-why-kim-agreed.ipynb)" in moscow.cells[0].source and "(05-china-chooses.ipynb)" in moscow.cells[0].source
+    )
     start = lessons["00-start-here.ipynb"]
     assert not any("nbgrader" in c.metadata for c in start.cells)  # exercises: off
     balance = lessons["01-balance-of-forces.ipynb"]
@@ -165,12 +219,37 @@ def test_example_unit_is_renumbered_and_cut_as_configured(unit: Path):
 def test_example_unit_runs_under_nbval_with_its_own_package(unit: Path, tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ONE_VOICE_")}
     env.update(PYTHONPATH=str(unit), ONE_VOICE_PROGRESS=str(tmp_path / "progress.json"))
-    where = subprocess.run([sys.executable, "-c", "import course; print(course.__file__)"], cwd=unit / "notebooks",
-                           env=env, capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [sys.executable, "-c", "import course; print(course.__file__)"],
+        cwd=unit / "notebooks",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert Path(where).resolve().is_relative_to(unit.resolve())
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-o", "addopts=", "--nbval",
-                             "--nbval-current-env", "--nbval-sanitize-with", str(ROOT_DIR / "tests" / "sanitize.cfg"),
-                             "-q", "notebooks"], cwd=unit, env=env, capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(ROOT_DIR / "tests" / "sanitize.cfg"),
+            "-q",
+            "notebooks",
+        ],
+        cwd=unit,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
     assert result.returncode == 0, result.stdout[-6000:]
 
 
@@ -183,6 +262,7 @@ def test_example_instructor_edition_merges_the_extra_lessons_key(tmp_path: Path)
     extra = nbformat.read(out / "source" / "07-local-archives" / "07-local-archives.ipynb", as_version=4)
     answer = next(c for c in extra.cells if "nbgrader" in c.metadata)
     assert answer.source.startswith("For example: the city archive")
-    assert "nbgrader db assignment add 08-one-voice-different-intentions --duedate=\"2026-03-13 23:59:00\"" in \
-        (out / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert 'nbgrader db assignment add 08-one-voice-different-intentions --duedate="2026-03-13 23:59:00"' in (
+        out / "nbgrader_config.py"
+    ).read_text(encoding="utf-8")
     assert "exlocal-1-reflection" in (out / "rubrics.md").read_text(encoding="utf-8")

@@ -21,8 +21,10 @@ from course.settings import ROOT_DIR, notebooks_dir
 
 VENV_BIN = Path(sys.executable).parent
 STUDENTS = ("correct", "wrong", "blank")
-WRITTEN = {"correct": "A considered answer that names its documents and says what they can and cannot show.",
-           "wrong": "I do not know."}
+WRITTEN = {
+    "correct": "A considered answer that names its documents and says what they can and cannot show.",
+    "wrong": "I do not know.",
+}
 
 
 def lesson_paths() -> list[Path]:
@@ -35,6 +37,7 @@ def read(path: Path):
 
 # --- fast: the student edition (notebooks/) and the keys -------------------------------------------------
 
+
 @pytest.mark.parametrize("path", lesson_paths(), ids=lambda p: p.stem)
 def test_student_notebooks_hold_no_answers(path: Path):
     raw = path.read_text(encoding="utf-8")
@@ -45,7 +48,9 @@ def test_student_notebooks_hold_no_answers(path: Path):
             text = entry.get(field, "").strip()
             if text:
                 assert text not in sources, f"{path.name}: the key's {field} for {grade_id} is in the notebook"
-                assert json.dumps(text)[1:-1] not in raw, f"{path.name}: the key's {field} for {grade_id} is in an output"
+                assert json.dumps(text)[1:-1] not in raw, (
+                    f"{path.name}: the key's {field} for {grade_id} is in an output"
+                )
 
 
 @pytest.mark.parametrize("path", lesson_paths(), ids=lambda p: p.stem)
@@ -86,9 +91,13 @@ def test_a_bad_key_stops_the_instructor_build_before_anything_is_written(tmp_pat
     folder = tmp_path / "mine"
     folder.mkdir()
     shutil.copy(extra, folder / "local-archives.ipynb")
-    (folder / "local-archives.key.json").write_text(json.dumps({"exlocal-9-ghost": {"solution": "x"}}), encoding="utf-8")
+    (folder / "local-archives.key.json").write_text(
+        json.dumps({"exlocal-9-ghost": {"solution": "x"}}), encoding="utf-8"
+    )
     config = folder / "course.yml"
-    config.write_text("lessons: [start-here, local-archives]\nextra_lessons: [local-archives.ipynb]\n", encoding="utf-8")
+    config.write_text(
+        "lessons: [start-here, local-archives]\nextra_lessons: [local-archives.ipynb]\n", encoding="utf-8"
+    )
     with pytest.raises(AnswerKeyError, match="exlocal-9-ghost.*Fix:"):
         build("instructor", tmp_path / "out", config)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
@@ -96,11 +105,15 @@ def test_a_bad_key_stops_the_instructor_build_before_anything_is_written(tmp_pat
 
 # --- slow: nbgrader on the built instructor edition ---------------------------------------------------
 
+
 def nbgrader(course: Path, *args: str) -> None:
     env = dict(os.environ, PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}")  # nbgrader runs alembic
-    result = subprocess.run([str(VENV_BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True,
-                            text=True, timeout=3600)
-    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    result = subprocess.run(
+        [str(VENV_BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True, timeout=3600
+    )
+    assert result.returncode == 0, (
+        f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+    )
 
 
 def wrong_answer(solution: str) -> str:
@@ -142,7 +155,9 @@ def submission(released, key: dict, student: str):
 
 
 def normalised(nb) -> list[tuple[str, str]]:
-    return [(cell.cell_type, "\n".join(line.rstrip() for line in cell.source.rstrip().split("\n"))) for cell in nb.cells]
+    return [
+        (cell.cell_type, "\n".join(line.rstrip() for line in cell.source.rstrip().split("\n"))) for cell in nb.cells
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +178,10 @@ def graded(tmp_path_factory):
             for slug in assignments:
                 target = course / "submitted" / student / slug
                 target.mkdir(parents=True)
-                nbformat.write(submission(course / "release" / slug / f"{slug}.ipynb", keys[slug], student),
-                               target / f"{slug}.ipynb")
+                nbformat.write(
+                    submission(course / "release" / slug / f"{slug}.ipynb", keys[slug], student),
+                    target / f"{slug}.ipynb",
+                )
         nbgrader(course, "autograde", "*")
         nbgrader(course, "export")
     with open(course / "grades.csv", newline="", encoding="utf-8") as handle:
@@ -174,8 +191,11 @@ def graded(tmp_path_factory):
 
 def expected_points(snapshot: Path, slug: str) -> tuple[float, float]:
     """(autograded points, all points) from the lesson's graded cells."""
-    cells = [c.metadata["nbgrader"] for c in read(snapshot / f"{slug}.ipynb").cells
-             if c.metadata.get("nbgrader", {}).get("grade")]
+    cells = [
+        c.metadata["nbgrader"]
+        for c in read(snapshot / f"{slug}.ipynb").cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    ]
     return sum(c["points"] for c in cells if not c["solution"]), sum(c["points"] for c in cells)
 
 
@@ -224,12 +244,16 @@ def test_written_answers_wait_for_manual_grading_unless_blank(graded):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("lms", "id_column", "first_columns"), [
-    ("canvas", "SIS Login ID", ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]),
-    ("moodle", "Username", ["First name", "Last name", "Username", "ID number", "Email address"]),
-])
-def test_the_export_becomes_an_lms_gradebook_with_the_same_scores(graded, tmp_path: Path, lms, id_column,
-                                                                  first_columns):
+@pytest.mark.parametrize(
+    ("lms", "id_column", "first_columns"),
+    [
+        ("canvas", "SIS Login ID", ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]),
+        ("moodle", "Username", ["First name", "Last name", "Username", "ID number", "Email address"]),
+    ],
+)
+def test_the_export_becomes_an_lms_gradebook_with_the_same_scores(
+    graded, tmp_path: Path, lms, id_column, first_columns
+):
     """nbgrader's own grades.csv from the round trip, through `one-voice grades`, into one row per student."""
     from course.cli.main import main
 

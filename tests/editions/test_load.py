@@ -24,11 +24,22 @@ def test_words_ignore_markup():
 
 
 def test_a_lesson_counts_its_documents_as_primary_text_and_its_tasks(tmp_path):
-    nb = {"metadata": {"one_voice": {"slug": "99-test", "minutes": 10}}, "nbformat": 4, "nbformat_minor": 5,
-          "cells": [{"cell_type": "markdown", "metadata": {}, "source": ["Three words here"]},
-                    {"cell_type": "code", "metadata": {}, "outputs": [], "source": ['show_document("peking-review-1958-03-18-a")']},
-                    {"cell_type": "code", "metadata": {}, "outputs": [], "source": ['self_check("start-paper-author")']},
-                    {"cell_type": "markdown", "metadata": {"nbgrader": {"solution": True}}, "source": ["Answer"]}]}
+    nb = {
+        "metadata": {"one_voice": {"slug": "99-test", "minutes": 10}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["Three words here"]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "source": ['show_document("peking-review-1958-03-18-a")'],
+            },
+            {"cell_type": "code", "metadata": {}, "outputs": [], "source": ['self_check("start-paper-author")']},
+            {"cell_type": "markdown", "metadata": {"nbgrader": {"solution": True}}, "source": ["Answer"]},
+        ],
+    }
     path = tmp_path / "99-test.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     load = lesson_load(path)

@@ -36,12 +36,19 @@ def test_the_build_prints_only_its_summary_and_the_lessons_ran(tmp_path: Path):
     """The command as an instructor runs it (output not a terminal: no bar). Lessons are executed, so the kernel's
     "[IPKernelApp] WARNING | Kernel is running over TCP without encryption" would show here if it came back."""
     out = tmp_path / "one-class"
-    result = subprocess.run([str(ONE_VOICE), "build", "--config", str(ONE_CLASS), "--out", str(out)],
-                            capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    result = subprocess.run(
+        [str(ONE_VOICE), "build", "--config", str(ONE_CLASS), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout == (f"Wrote the student collection (2 lessons) to {out}. Students open notebooks/ after "
-                             "`pip install -e .` there, or launch it on Binder.\n")
+    assert result.stdout == (
+        f"Wrote the student collection (2 lessons) to {out}. Students open notebooks/ after "
+        "`pip install -e .` there, or launch it on Binder.\n"
+    )
     executed = [nbformat.read(path, as_version=4) for path in sorted((out / "notebooks").glob("*.ipynb"))]
     assert len(executed) == 2
     for nb in executed:
@@ -52,9 +59,10 @@ def test_the_build_prints_only_its_summary_and_the_lessons_ran(tmp_path: Path):
 
 def test_a_missing_prerequisite_stops_a_strict_build_and_names_the_lessons(tmp_path: Path):
     config = tmp_path / "one-class.yml"
-    config.write_text(ONE_CLASS.read_text(encoding="utf-8").replace("  - moscow-first\n",
-                                                                    "  - moscow-first\n  - kims-two-plans\n"),
-                      encoding="utf-8")
+    config.write_text(
+        ONE_CLASS.read_text(encoding="utf-8").replace("  - moscow-first\n", "  - moscow-first\n  - kims-two-plans\n"),
+        encoding="utf-8",
+    )
     with pytest.raises(BuildError) as error:
         build("student", tmp_path / "out", config)
     assert "02-kims-two-plans.ipynb builds on why-kim-agreed, which this course leaves out." in str(error.value)
@@ -63,8 +71,21 @@ def test_a_missing_prerequisite_stops_a_strict_build_and_names_the_lessons(tmp_p
 
 
 def test_strict_on_the_command_line_refuses_what_the_example_only_warns_about(tmp_path: Path, capsys):
-    assert main(["build", "--edition", "instructor", "--config", str(EXAMPLE), "--strict",
-                 "--out", str(tmp_path / "strict")]) == 1
+    assert (
+        main(
+            [
+                "build",
+                "--edition",
+                "instructor",
+                "--config",
+                str(EXAMPLE),
+                "--strict",
+                "--out",
+                str(tmp_path / "strict"),
+            ]
+        )
+        == 1
+    )
     err = capsys.readouterr().err
     assert err.startswith("The build stopped; nothing was written.")
     assert "08-one-voice-different-intentions.ipynb builds on kims-two-plans, which this course leaves out." in err
@@ -101,8 +122,10 @@ def test_quiet_references_are_still_rewritten_but_not_warned_about(tmp_path: Pat
     text = "\n".join(cell.source for cell in built[1].nb.cells if cell.cell_type == "markdown")
     assert "(not part of this course)" in text or ", not part of this course" in text
     loud = tmp_path / "loud.yml"
-    loud.write_text(ONE_CLASS.read_text(encoding="utf-8").replace("left_out_references: quiet", "left_out_references: warn"),
-                    encoding="utf-8")
+    loud.write_text(
+        ONE_CLASS.read_text(encoding="utf-8").replace("left_out_references: quiet", "left_out_references: warn"),
+        encoding="utf-8",
+    )
     with pytest.warns(EditionWarning, match="01-moscow-first.ipynb refers to lesson 05 of the collection"):
         prepare(load_config(loud))
 
@@ -115,8 +138,13 @@ def test_every_edition_prints_only_its_one_line_summary(tmp_path: Path, edition:
         if printer_problem():
             pytest.skip(printer_problem())
     out = tmp_path / edition
-    result = subprocess.run([str(ONE_VOICE), "build", "--edition", edition, "--out", str(out)],
-                            capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    result = subprocess.run(
+        [str(ONE_VOICE), "build", "--edition", edition, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.count("\n") == 1 and result.stdout.startswith("Wrote the ") and str(out) in result.stdout

@@ -87,10 +87,13 @@ def test_each_packet_lists_its_documents_sources(packets):
 DOCUMENT_TEMPLATE = PACKAGE_DIR / "display" / "templates" / "document.html.j2"
 
 
-@pytest.mark.xfail("copy=doc.copy" in DOCUMENT_TEMPLATE.read_text(encoding="utf-8"), strict=True,
-                   reason="the display room's document.html.j2 writes doc.copy, which Jinja resolves to the dict's "
-                   "copy() method: every document says 'Copy used: <built-in method copy of dict object at 0x…>' "
-                   "(fixed on main by deb0ab0 with doc[\"copy\"]; this test then runs as a plain check)")
+@pytest.mark.xfail(
+    "copy=doc.copy" in DOCUMENT_TEMPLATE.read_text(encoding="utf-8"),
+    strict=True,
+    reason="the display room's document.html.j2 writes doc.copy, which Jinja resolves to the dict's "
+    "copy() method: every document says 'Copy used: <built-in method copy of dict object at 0x…>' "
+    '(fixed on main by deb0ab0 with doc["copy"]; this test then runs as a plain check)',
+)
 def test_the_documents_name_the_copy_used(packets):
     for name, (_pages, text) in packets.items():
         assert "built-in method" not in text, name

@@ -11,8 +11,16 @@ from course.catalog import lessons
 from course.editions.build import build
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCRIPT_SOURCES = re.compile(r"""<script[^>]*\ssrc=["']([^"']*)["']|widgetRendererSrc = ["']([^"']*)["']""")
 
 
@@ -34,11 +42,15 @@ def test_scripts_are_local(reader: Path):
     for page in reader.glob("*.html"):
         text = page.read_text(encoding="utf-8")
         sources = [a or b for a, b in SCRIPT_SOURCES.findall(text)]
-        remote = [s for s in sources if re.match(r"(https?:)?//", s) or any(cdn in s for cdn in ("cdn", "unpkg", "jsdelivr"))]
+        remote = [
+            s for s in sources if re.match(r"(https?:)?//", s) or any(cdn in s for cdn in ("cdn", "unpkg", "jsdelivr"))
+        ]
         assert not remote, f"{page.name} loads {remote}"
         for source in sources:
             assert (reader / source).is_file(), f"{page.name}: {source} is not in the edition"
-    assert (reader / "assets" / "LICENSE-html-manager.txt").is_file() and (reader / "assets" / "LICENSE-requirejs.txt").is_file()
+    assert (reader / "assets" / "LICENSE-html-manager.txt").is_file() and (
+        reader / "assets" / "LICENSE-requirejs.txt"
+    ).is_file()
 
 
 def test_links_between_lessons_point_at_pages(reader: Path):

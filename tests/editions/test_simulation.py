@@ -67,8 +67,16 @@ def leaks(markdown: str, team: str, date: str) -> list[str]:
 def expected_received(team: str, date: str) -> set[str]:
     """Every message addressed to `team` (or public, from another party) that had surely arrived by `date`."""
     day = dt.date.fromisoformat(date)
-    return {i for i, r in EVENTS.items() if r["from_party"] and r["to_party"] and r["from_party"] != r["to_party"]
-            and r["from_party"] != team and r["to_party"] in (team, "public") and surely_arrived(i) <= day}
+    return {
+        i
+        for i, r in EVENTS.items()
+        if r["from_party"]
+        and r["to_party"]
+        and r["from_party"] != r["to_party"]
+        and r["from_party"] != team
+        and r["to_party"] in (team, "public")
+        and surely_arrived(i) <= day
+    }
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +121,8 @@ def test_the_leak_check_catches_a_planted_message(built):
     early = rounds[(1, "DPRK")]
     future = early + "\n- 24 January 1958 — from Beijing: reply to Kim (event `1958-01-24-mao-replies-kim`)\n"
     assert leaks(future, "DPRK", "1957-11-08") == [
-        "1958-01-24-mao-replies-kim: arrived by 1958-01-24, after the round's day 1957-11-08"]
+        "1958-01-24-mao-replies-kim: arrived by 1958-01-24, after the round's day 1957-11-08"
+    ]
     overheard = rounds[(2, "DPRK")] + "\n- (event `1957-11-09-mao-briefs-yudin`)\n"
     assert leaks(overheard, "DPRK", "1957-11-12") == ["1957-11-09-mao-briefs-yudin: addressed to USSR, not to DPRK"]
 
@@ -130,12 +139,14 @@ def test_the_boards_month_rule_would_leak_and_the_simulation_does_not(monkeypatc
     naive = sim.simulation(ev, rounds=probe)
     text = sim.handout_markdown(naive, naive.rounds[0], "PRC")
     assert leaks(text, "PRC", "1957-11-20") == [
-        "1957-11-kim-agrees-second-talk: arrived by 1957-11-30, after the round's day 1957-11-20"]
+        "1957-11-kim-agrees-second-talk: arrived by 1957-11-30, after the round's day 1957-11-20"
+    ]
 
 
 def test_a_handout_built_from_everyone_s_mail_fails_the_check(monkeypatch):
     """A planted defect in the generator: every team gets every communication."""
     ev = evidence()
+
     def everything(events, party, date):
         frame = communications(events)
         return frame[frame["date_start"] <= pd.Timestamp(date)].reset_index(drop=True)
@@ -148,8 +159,9 @@ def test_a_handout_built_from_everyone_s_mail_fails_the_check(monkeypatch):
 
 def test_the_build_writes_the_expected_files(built):
     names = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
-    stems = ["instructor-sheet"] + [f"handouts/round-{r.number}-{r.date}-{f}" for r in sim.ROUNDS
-                                    for f in ("beijing", "pyongyang", "moscow")]
+    stems = ["instructor-sheet"] + [
+        f"handouts/round-{r.number}-{r.date}-{f}" for r in sim.ROUNDS for f in ("beijing", "pyongyang", "moscow")
+    ]
     expected = {f"{s}{suffix}" for s in stems for suffix in (".md", ".html")}
     if chromium_missing() is None:
         expected |= {f"{s}.pdf" for s in stems}

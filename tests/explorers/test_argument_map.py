@@ -8,11 +8,21 @@ from html.parser import HTMLParser
 import markupsafe
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from course.explorers.argument_map import (ArgumentMapExplorer, ArgumentMapState, argument_map, badge_text, border_style, children,
-                                 path_to_thesis, slice_for, view)
 from course.evidence.package import evidence
+from course.explorers.argument_map import (
+    ArgumentMapExplorer,
+    ArgumentMapState,
+    argument_map,
+    badge_text,
+    border_style,
+    children,
+    path_to_thesis,
+    slice_for,
+    view,
+)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 
@@ -71,6 +81,7 @@ def lessons_with_claims(claims: pd.DataFrame) -> list[str]:
 
 # --- pure functions -------------------------------------------------------------------------------------
 
+
 def test_children_are_the_nodes_that_target_it(claims):
     for node in claims["id"]:
         assert list(children(claims, node)["id"]) == direct_children(claims, node)
@@ -117,6 +128,7 @@ def test_badges_carry_the_meaning_in_words():
 
 
 # --- view -----------------------------------------------------------------------------------------------
+
 
 def test_view_of_c03_in_lesson_04(ev, claims):
     shown = view(ArgumentMapState("04-kims-two-plans", "C03"), ev)
@@ -167,6 +179,7 @@ def test_a_lesson_without_claims_is_refused(ev):
 
 # --- the shell ------------------------------------------------------------------------------------------
 
+
 def test_shell_pick_lists_children_and_navigates(ev, claims):
     explorer = ArgumentMapExplorer(lesson="04-kims-two-plans", evidence=ev)
     assert explorer.pick.value == "C03"
@@ -203,6 +216,7 @@ def test_entry_point_shows_one_lessons_slice(ev):
 
 # --- properties -----------------------------------------------------------------------------------------
 
+
 @settings(max_examples=50, deadline=None)
 @given(data=st.data())
 def test_any_pick_shows_only_true_children(data):
@@ -228,8 +242,9 @@ def test_any_pick_shows_only_true_children(data):
 def test_shell_navigation_by_buttons_stays_consistent(data):
     ev = evidence()
     claims = ev.claims
-    explorer = ArgumentMapExplorer(lesson=data.draw(st.sampled_from([None, "04-kims-two-plans", "06-moscow-first"])),
-                                   evidence=ev)
+    explorer = ArgumentMapExplorer(
+        lesson=data.draw(st.sampled_from([None, "04-kims-two-plans", "06-moscow-first"])), evidence=ev
+    )
     for _ in range(data.draw(st.integers(1, 6))):
         if explorer.child_buttons and data.draw(st.booleans()):
             explorer.child_buttons[data.draw(st.sampled_from(sorted(explorer.child_buttons)))].click()
@@ -242,6 +257,7 @@ def test_shell_navigation_by_buttons_stays_consistent(data):
 
 
 # --- escaping -------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_claim_text_is_escaped(ev, payload):

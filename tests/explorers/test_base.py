@@ -10,8 +10,16 @@ import ipywidgets as widgets
 import pytest
 
 from course.evidence.package import evidence
-from course.explorers import (argument_map, base, charts, force_balance, plan_comparison, source_reader,
-                              who_knew_what, withdrawal_scenario)
+from course.explorers import (
+    argument_map,
+    base,
+    charts,
+    force_balance,
+    plan_comparison,
+    source_reader,
+    who_knew_what,
+    withdrawal_scenario,
+)
 
 SHELLS = {
     "argument_map": (argument_map.ArgumentMapExplorer, argument_map.ArgumentMapView),
@@ -48,8 +56,11 @@ def test_update_returns_the_view_it_shows_and_keeps_it_as_current(ev, name):
     returned = shell.update()
     assert isinstance(returned, view_class) and returned is shell.current
     again = shell.compute(shell.state())  # the pure view of the controls' state
-    texts = {f.name: getattr(returned, f.name) for f in dataclasses.fields(returned)
-             if isinstance(getattr(returned, f.name), str)}
+    texts = {
+        f.name: getattr(returned, f.name)
+        for f in dataclasses.fields(returned)
+        if isinstance(getattr(returned, f.name), str)
+    }
     assert texts and texts == {name: getattr(again, name) for name in texts}
 
 
@@ -67,7 +78,7 @@ def test_chart_cache_gives_the_same_png_for_a_state_seen_before_and_a_new_one_fo
     monkeypatch.setattr(module, "figure", lambda view: drawn.append(view.state) or real(view))
     charts.PNGS.clear()
     shell = (module.ForceBalanceExplorer if module is force_balance else module.WithdrawalScenarioExplorer)(evidence=ev)
-    control, other = ((shell.year, 1953) if module is force_balance else (shell.cpv_share, 0))
+    control, other = (shell.year, 1953) if module is force_balance else (shell.cpv_share, 0)
     first_state, first_png = shell.state(), shell.png
     assert drawn == [first_state]
     original = control.value
@@ -111,8 +122,15 @@ def test_a_changed_forces_table_is_never_served_an_old_chart(ev):
 
 # --- accessibility: names and keyboard-operable kinds of control ------------------------------------------------
 
-CONTROL_KINDS = (widgets.Dropdown, widgets.ToggleButtons, widgets.Checkbox, widgets.Text, widgets.BoundedIntText,
-                 widgets.DatePicker, widgets.Button)
+CONTROL_KINDS = (
+    widgets.Dropdown,
+    widgets.ToggleButtons,
+    widgets.Checkbox,
+    widgets.Text,
+    widgets.BoundedIntText,
+    widgets.DatePicker,
+    widgets.Button,
+)
 
 
 @pytest.mark.parametrize("name", SHELLS)
@@ -124,8 +142,11 @@ def test_every_control_has_an_accessible_name_and_none_is_a_slider(ev, name):
         shell.go(next(iter(shell.child_buttons)))  # a node below the thesis: its parent button is shown
         assert shell.parent_button.layout.display is None
     shown_only = (widgets.HTML, widgets.HTMLMath, widgets.Label, widgets.Output)
-    controls = [w for w in walk(shell.root) if isinstance(w, (widgets.ValueWidget, widgets.Button))
-                and not isinstance(w, shown_only)]
+    controls = [
+        w
+        for w in walk(shell.root)
+        if isinstance(w, (widgets.ValueWidget, widgets.Button)) and not isinstance(w, shown_only)
+    ]
     assert controls, name
     for control in controls:
         if control.layout.display == "none":
@@ -142,15 +163,18 @@ def test_every_control_has_an_accessible_name_and_none_is_a_slider(ev, name):
 
 def test_withdrawal_number_boxes_keep_their_bounds_and_steps(ev):
     shell = withdrawal_scenario.WithdrawalScenarioExplorer(evidence=ev)
-    for box, (low, high, step) in ((shell.cpv_share, withdrawal_scenario.CPV_SHARE),
-                                   (shell.kpa_change, withdrawal_scenario.KPA_CHANGE),
-                                   (shell.rok, withdrawal_scenario.ROK_THOUSANDS),
-                                   (shell.us, withdrawal_scenario.US_THOUSANDS)):
+    for box, (low, high, step) in (
+        (shell.cpv_share, withdrawal_scenario.CPV_SHARE),
+        (shell.kpa_change, withdrawal_scenario.KPA_CHANGE),
+        (shell.rok, withdrawal_scenario.ROK_THOUSANDS),
+        (shell.us, withdrawal_scenario.US_THOUSANDS),
+    ):
         assert (box.min, box.max, box.step) == (low, high, step)
         box.value = high + 50  # out of range: clamped, as the browser's number field does
         assert box.value == high
-        assert box.value in {getattr(shell.current.state, f) for f in
-                             ("cpv_share", "kpa_change", "rok_thousands", "us_thousands")}
+        assert box.value in {
+            getattr(shell.current.state, f) for f in ("cpv_share", "kpa_change", "rok_thousands", "us_thousands")
+        }
 
 
 def test_driving_each_explorer_changes_what_it_shows(ev):
@@ -186,8 +210,12 @@ def test_every_class_in_explorer_html_carries_the_one_prefix(ev):
 
     from course.display.cards import source_card_html
 
-    card_classes = {c for _i, row in ev.sources.iterrows()
-                    for attr in re.findall(r"class=['\"]([^'\"]+)", source_card_html(row)) for c in attr.split()}
+    card_classes = {
+        c
+        for _i, row in ev.sources.iterrows()
+        for attr in re.findall(r"class=['\"]([^'\"]+)", source_card_html(row))
+        for c in attr.split()
+    }
     found = set()
     for name, (shell_class, _view) in SHELLS.items():
         shell = shell_class(evidence=ev)
@@ -221,13 +249,20 @@ def test_explorers_that_draw_no_chart_do_not_load_matplotlib():
     assert result.stdout.split() == ["before", "False", "after", "True"]
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda ev: force_balance.force_balance(year=1960, evidence=ev), ["1960", "1953", "1958"]),
-    (lambda ev: force_balance.force_balance(estimate="median", evidence=ev), ["'median'", "'strength'"]),
-    (lambda ev: who_knew_what.who_knew_what(date="1960-01-01", evidence=ev), ["1960-01-01", "1956-11-01", "1958-02-28"]),
-    (lambda ev: who_knew_what.who_knew_what(date="22 Jan 1958", evidence=ev), ["22 Jan 1958", "YYYY-MM-DD"]),
-    (lambda ev: plan_comparison.plan_comparison(plans=["kim-third"], evidence=ev), ["'kim-third'", "kim-first"]),
-], ids=["year", "estimate", "day out of range", "day malformed", "plan"])
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda ev: force_balance.force_balance(year=1960, evidence=ev), ["1960", "1953", "1958"]),
+        (lambda ev: force_balance.force_balance(estimate="median", evidence=ev), ["'median'", "'strength'"]),
+        (
+            lambda ev: who_knew_what.who_knew_what(date="1960-01-01", evidence=ev),
+            ["1960-01-01", "1956-11-01", "1958-02-28"],
+        ),
+        (lambda ev: who_knew_what.who_knew_what(date="22 Jan 1958", evidence=ev), ["22 Jan 1958", "YYYY-MM-DD"]),
+        (lambda ev: plan_comparison.plan_comparison(plans=["kim-third"], evidence=ev), ["'kim-third'", "kim-first"]),
+    ],
+    ids=["year", "estimate", "day out of range", "day malformed", "plan"],
+)
 def test_a_bad_argument_in_a_lesson_gets_a_clear_error(ev, call, words):
     with pytest.raises(ValueError) as caught:
         call(ev)

@@ -9,12 +9,22 @@ from html.parser import HTMLParser
 
 import ipywidgets as widgets
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course.evidence.package import evidence, force_table
 from course.explorers.charts import png_bytes
-from course.explorers.force_balance import (SHOWN_SERIES, TABLE_SERIES, YEARS, ForceBalanceExplorer,
-                                            ForceBalanceState, figure, force_balance, series_label, view)
+from course.explorers.force_balance import (
+    SHOWN_SERIES,
+    TABLE_SERIES,
+    YEARS,
+    ForceBalanceExplorer,
+    ForceBalanceState,
+    figure,
+    force_balance,
+    series_label,
+    view,
+)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 ESTIMATE_WORD = {"low": "low", "strength": "best", "high": "high"}
@@ -62,8 +72,10 @@ def expected_readout(year: int, estimate: str) -> str:
     """The readout, computed here from force_table without the explorer's helpers."""
     row = force_table(evidence().forces, estimate).loc[year]
     un, communist = int(row["US"] + row["other_UN"] + row["ROK"]), int(row["KPA"] + row["CPV"])
-    return (f"1 July {year}, {ESTIMATE_WORD[estimate]} estimates: UN side : communist side = "
-            f"7 : {7 * communist / un:.1f} ({un:,} against {communist:,})")
+    return (
+        f"1 July {year}, {ESTIMATE_WORD[estimate]} estimates: UN side : communist side = "
+        f"7 : {7 * communist / un:.1f} ({un:,} against {communist:,})"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +84,7 @@ def ev():
 
 
 # --- pure view -------------------------------------------------------------------------------
+
 
 def test_july_1956_best_reads_as_in_the_brief(ev):
     result = view(ForceBalanceState(year=1956, estimate="strength"), ev)
@@ -89,11 +102,16 @@ def test_comparison_names_the_larger_side_and_the_gap(ev):
     table = force_table(ev.forces, "strength")
     gap_1956 = int(table.loc[1956, "UN_incl_ROK"] - table.loc[1956, "communist"])
     assert gap_1956 > 0
-    assert f"UN side, including the ROK, outnumbered the communist side by {gap_1956:,}" in view(ForceBalanceState(), ev).comparison
+    assert (
+        f"UN side, including the ROK, outnumbered the communist side by {gap_1956:,}"
+        in view(ForceBalanceState(), ev).comparison
+    )
     gap_1953 = int(table.loc[1953, "communist"] - table.loc[1953, "UN_incl_ROK"])
     assert gap_1953 > 0
-    assert (f"communist side outnumbered the UN side, including the ROK, by {gap_1953:,}"
-            in view(ForceBalanceState(year=1953), ev).comparison)
+    assert (
+        f"communist side outnumbered the UN side, including the ROK, by {gap_1953:,}"
+        in view(ForceBalanceState(year=1953), ev).comparison
+    )
 
 
 def test_lines_and_bands_are_the_chosen_estimate_and_the_low_high_range(ev):
@@ -132,8 +150,9 @@ def test_table_gives_numbers_basis_and_sources_of_every_cell(ev):
             assert (row.basis, row.source_ids, row.low, row.high) == (cell.basis, cell.source_ids, cell.low, cell.high)
         else:
             assert row.basis.startswith("computed: ")
-            parts = {"communist": ("KPA", "CPV"), "UN": ("US", "other_UN"),
-                     "UN_incl_ROK": ("ROK", "US", "other_UN")}[row.series]
+            parts = {"communist": ("KPA", "CPV"), "UN": ("US", "other_UN"), "UN_incl_ROK": ("ROK", "US", "other_UN")}[
+                row.series
+            ]
             expected = {s for p in parts for s in stored.loc[(row.year, p)].source_ids}
             assert set(row.source_ids) == expected
 
@@ -145,10 +164,15 @@ def test_unknown_estimate_is_refused(ev):
 
 # --- figure ----------------------------------------------------------------------------------
 
+
 def test_chart_changes_with_every_kind_of_control(ev):
     base = png_bytes(figure(view(ForceBalanceState(), ev)))
     assert base.startswith(b"\x89PNG")
-    for changed in (ForceBalanceState(year=1957), ForceBalanceState(estimate="high"), ForceBalanceState(series=("KPA", "CPV"))):
+    for changed in (
+        ForceBalanceState(year=1957),
+        ForceBalanceState(estimate="high"),
+        ForceBalanceState(series=("KPA", "CPV")),
+    ):
         assert png_bytes(figure(view(changed, ev))) != base
 
 
@@ -162,6 +186,7 @@ def test_figure_has_title_axis_labels_and_legend(ev):
 
 
 # --- shell -----------------------------------------------------------------------------------
+
 
 def test_shell_opens_on_the_requested_year_and_estimate(ev):
     explorer = ForceBalanceExplorer(year=1958, estimate="high", evidence=ev)
@@ -220,8 +245,11 @@ def test_entry_returns_the_root_widget(ev):
 
 
 @settings(max_examples=50, deadline=None)
-@given(year=st.sampled_from(YEARS), estimate=st.sampled_from(["low", "strength", "high"]),
-       shown=st.sets(st.sampled_from(SHOWN_SERIES)))
+@given(
+    year=st.sampled_from(YEARS),
+    estimate=st.sampled_from(["low", "strength", "high"]),
+    shown=st.sets(st.sampled_from(SHOWN_SERIES)),
+)
 def test_any_choice_gives_a_true_readout_and_text_alternative(year, estimate, shown):
     result = view(ForceBalanceState(year=year, estimate=estimate, series=tuple(shown)), evidence())
     assert result.readout == expected_readout(year, estimate)
@@ -233,8 +261,11 @@ SHARED: list[ForceBalanceExplorer] = []
 
 
 @settings(max_examples=25, deadline=None)
-@given(year=st.sampled_from(YEARS), estimate=st.sampled_from(["low", "strength", "high"]),
-       toggled=st.sampled_from(SHOWN_SERIES))
+@given(
+    year=st.sampled_from(YEARS),
+    estimate=st.sampled_from(["low", "strength", "high"]),
+    toggled=st.sampled_from(SHOWN_SERIES),
+)
 def test_driving_the_shell_anywhere_keeps_readout_and_chart_true(year, estimate, toggled):
     """One explorer driven through a random walk of control changes (as a student would)."""
     if not SHARED:
@@ -250,6 +281,7 @@ def test_driving_the_shell_anywhere_keeps_readout_and_chart_true(year, estimate,
 
 
 # --- escaping --------------------------------------------------------------------------------
+
 
 def test_data_text_is_escaped_in_the_table(ev):
     forces = ev.forces.copy()

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 
 import markupsafe
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course.evidence.package import evidence
+from course.explorers.plan_comparison import (
+    CATEGORIES,
+    DIMENSIONS,
+    PLANS,
+    VOCABULARY,
+    PlanComparisonExplorer,
+    PlanComparisonState,
+    category_label,
+    plan_comparison,
+    predict,
+    reveal,
+    reveal_all,
+    view,
+)
 from course.settings import data_dir
-from course.explorers.plan_comparison import (CATEGORIES, DIMENSIONS, PLANS, VOCABULARY, PlanComparisonExplorer, PlanComparisonState,
-                                    category_label, plan_comparison, predict, reveal, reveal_all, view)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 
@@ -49,6 +61,7 @@ def plain(html_text: str) -> str:
 
 # --- the data -------------------------------------------------------------------------------------------
 
+
 def test_plans_csv_fills_the_grid_once(raw):
     assert len(raw) == 25
     assert set(zip(raw["plan"], raw["dimension"])) == {(p, d) for p in PLANS for d in DIMENSIONS}
@@ -72,7 +85,10 @@ def test_kims_second_plan_is_marked_second_hand(raw):
 
 def test_silent_sources_are_said_so_and_hedged(raw):
     silent = raw[raw["value"].str.startswith("Not stated in the sources")]
-    assert set(zip(silent["plan"], silent["dimension"])) == {("kim-second", "timetable"), ("official-history", "timetable")}
+    assert set(zip(silent["plan"], silent["dimension"])) == {
+        ("kim-second", "timetable"),
+        ("official-history", "timetable"),
+    }
     assert (silent["hedged"] == "true").all()
 
 
@@ -87,6 +103,7 @@ def test_categories_tell_tians_story():
 
 
 # --- the pure part --------------------------------------------------------------------------------------
+
 
 def test_nothing_is_shown_before_a_reveal(ev, raw):
     shown = view(PlanComparisonState(), ev)
@@ -120,7 +137,9 @@ def test_a_wrong_prediction_is_answered_with_the_sources_category(ev):
 
 def test_the_official_account_accepts_either_of_its_two_plans(ev):
     for category in ("letter", "statement"):
-        state = reveal(predict(PlanComparisonState(), "official-history", "channel", category), "official-history", "channel")
+        state = reveal(
+            predict(PlanComparisonState(), "official-history", "channel", category), "official-history", "channel"
+        )
         cell = view(state, ev).cell("official-history", "channel")
         assert cell.matched is True
         assert "one of the two plans" in view(state, ev).grid_html
@@ -144,6 +163,7 @@ def test_reveal_all_covers_only_the_plans_shown(ev):
 
 
 # --- the shell ------------------------------------------------------------------------------------------
+
 
 def test_shell_predict_then_reveal_a_row(ev, raw):
     explorer = PlanComparisonExplorer(evidence=ev)
@@ -191,10 +211,14 @@ def test_entry_point_returns_the_widget_and_refuses_unknown_plans(ev):
 # --- properties -----------------------------------------------------------------------------------------
 
 KEYS = [(p, d) for p in PLANS for d in DIMENSIONS]
-actions = st.lists(st.one_of(
-    st.tuples(st.just("predict"), st.sampled_from(KEYS), st.integers(0, 3)),
-    st.tuples(st.just("reveal"), st.sampled_from(KEYS), st.just(0)),
-    st.tuples(st.just("all"), st.just(KEYS[0]), st.just(0))), max_size=30)
+actions = st.lists(
+    st.one_of(
+        st.tuples(st.just("predict"), st.sampled_from(KEYS), st.integers(0, 3)),
+        st.tuples(st.just("reveal"), st.sampled_from(KEYS), st.just(0)),
+        st.tuples(st.just("all"), st.just(KEYS[0]), st.just(0)),
+    ),
+    max_size=30,
+)
 
 
 @settings(max_examples=50, deadline=None)
@@ -251,6 +275,7 @@ def test_shell_reveal_clicks_show_exactly_those_cells(clicks):
 
 
 # --- escaping -------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_data_text_is_escaped(ev, payload):

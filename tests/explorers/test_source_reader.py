@@ -8,13 +8,28 @@ from functools import lru_cache
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course.evidence.package import evidence
 from course.explorers.source_reader import ANY, MAX_CARDS, SourceReaderExplorer, SourceReaderState, source_reader, view
 
-TEXT_COLUMNS = ["id", "title", "title_en", "creator", "date", "archive", "reference", "audience", "translator",
-                "excerpt", "excerpt_en", "can_tell", "cannot_tell", "note"]
+TEXT_COLUMNS = [
+    "id",
+    "title",
+    "title_en",
+    "creator",
+    "date",
+    "archive",
+    "reference",
+    "audience",
+    "translator",
+    "excerpt",
+    "excerpt_en",
+    "can_tell",
+    "cannot_tell",
+    "note",
+]
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 
 
@@ -36,8 +51,9 @@ def expected_ids(sources: pd.DataFrame, state: SourceReaderState) -> list[str]:
         text = sources[TEXT_COLUMNS].fillna("").astype(str).agg("\n".join, axis=1).str.lower()
         keep &= text.str.contains(state.text.strip().lower(), regex=False)
     chosen = sources[keep].copy()
-    chosen["when"] = pd.to_datetime(chosen["date"].map(
-        lambda d: None if not isinstance(d, str) else d + "-01" * (2 - d.count("-"))))
+    chosen["when"] = pd.to_datetime(
+        chosen["date"].map(lambda d: None if not isinstance(d, str) else d + "-01" * (2 - d.count("-")))
+    )
     return chosen.sort_values(["when", "id"], na_position="last")["id"].tolist()
 
 
@@ -69,6 +85,7 @@ def reset(explorer: SourceReaderExplorer) -> None:
 
 
 # -- the pure view ---------------------------------------------------------------------------------------------
+
 
 def test_no_filter_lists_every_source_once(ev):
     shown = view(SourceReaderState(), ev)
@@ -125,6 +142,7 @@ def test_card_shows_excerpt_translation_and_translator(ev):
 
 # -- the shell -------------------------------------------------------------------------------------------------
 
+
 def test_shell_filters_by_lesson_party_and_primary(ev):
     explorer = SourceReaderExplorer(evidence=ev)
     explorer.lesson.value = "06-moscow-first"
@@ -171,6 +189,7 @@ def test_every_control_is_labelled(ev):
 
 # -- properties ------------------------------------------------------------------------------------------------
 
+
 def _choices(column: str) -> list[str]:
     return [ANY] + sorted({v for v in evidence().sources[column] if isinstance(v, str)})
 
@@ -183,10 +202,16 @@ def states(draw) -> SourceReaderState:
     first, last = sorted(draw(st.lists(st.integers(int(years.min()), int(years.max())), min_size=2, max_size=2)))
     words = ["", "", "puzanov", "Mao", "withdraw", "撤军", "金日成", "frus", "1958", "yudin"]
     text = draw(st.one_of(st.sampled_from(words), st.text(alphabet="abcdeimnoprstu -", max_size=4)))
-    return SourceReaderState(lesson=draw(st.sampled_from([ANY] + lessons)), type=draw(st.sampled_from(_choices("type"))),
-                 archive=draw(st.sampled_from(_choices("archive"))),
-                 language=draw(st.sampled_from(_choices("language"))), party=draw(st.sampled_from(_choices("party"))),
-                 years=(first, last), primary_only=draw(st.booleans()), text=text)
+    return SourceReaderState(
+        lesson=draw(st.sampled_from([ANY] + lessons)),
+        type=draw(st.sampled_from(_choices("type"))),
+        archive=draw(st.sampled_from(_choices("archive"))),
+        language=draw(st.sampled_from(_choices("language"))),
+        party=draw(st.sampled_from(_choices("party"))),
+        years=(first, last),
+        primary_only=draw(st.booleans()),
+        text=text,
+    )
 
 
 @settings(max_examples=50, deadline=None)
@@ -206,6 +231,7 @@ def test_random_filters_match_a_direct_pandas_filter(state):
 
 
 # -- escaping --------------------------------------------------------------------------------------------------
+
 
 def test_data_text_is_escaped(ev):
     sources = ev.sources.copy()

@@ -9,10 +9,20 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course.evidence.package import evidence
-from course.explorers.who_knew_what import CAPITALS, WhoKnewWhatState, WhoKnewWhatExplorer, days, knowledge, sent, view, who_knew_what
+from course.explorers.who_knew_what import (
+    CAPITALS,
+    WhoKnewWhatExplorer,
+    WhoKnewWhatState,
+    days,
+    knowledge,
+    sent,
+    view,
+    who_knew_what,
+)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 REVISED_PLAN = "1958-01-08-zhou-tells-yudin-plan"
@@ -71,15 +81,18 @@ def ev():
 
 # -- pure functions on hand-made data ---------------------------------------------------------------------------
 
+
 def test_knowledge_counts_day_month_public_and_skips_internal():
-    events = tiny_events([
-        ("a-letter", "1957-12-16", "day", "DPRK", "PRC", "first plan"),
-        ("b-month", "1957-11", "month", "DPRK", "PRC", "agreement"),
-        ("c-public", "1957-12-06", "day", "DPRK", "public", "call"),
-        ("d-internal", "1957-12-30", "day", "PRC", "PRC", "draft"),
-        ("e-later", "1958-01-24", "day", "PRC", "DPRK", "reply"),
-        ("f-no-party", "1957-12-01", "day", None, None, None),
-    ])
+    events = tiny_events(
+        [
+            ("a-letter", "1957-12-16", "day", "DPRK", "PRC", "first plan"),
+            ("b-month", "1957-11", "month", "DPRK", "PRC", "agreement"),
+            ("c-public", "1957-12-06", "day", "DPRK", "public", "call"),
+            ("d-internal", "1957-12-30", "day", "PRC", "PRC", "draft"),
+            ("e-later", "1958-01-24", "day", "PRC", "DPRK", "reply"),
+            ("f-no-party", "1957-12-01", "day", None, None, None),
+        ]
+    )
     assert knowledge(events, "PRC", "1957-10-31").empty
     assert knowledge(events, "PRC", "1957-11-01")["event_id"].tolist() == ["b-month"]
     assert knowledge(events, "PRC", "1957-12-16")["event_id"].tolist() == ["b-month", "c-public", "a-letter"]
@@ -91,6 +104,7 @@ def test_knowledge_counts_day_month_public_and_skips_internal():
 
 
 # -- the decisive sequence in the real data ---------------------------------------------------------------------
+
 
 def test_moscow_had_the_plan_before_pyongyang_had_the_reply(ev):
     on_23 = view(WhoKnewWhatState("1958-01-23"), ev)
@@ -165,6 +179,7 @@ def test_entry_and_footnote(ev):
 
 # -- properties ------------------------------------------------------------------------------------------------
 
+
 def direct_received(events: pd.DataFrame, party: str, day: str) -> list[str]:
     """Received ids, computed row by row (independently of course.who_knew_what)."""
     limit = pd.Timestamp(day)
@@ -205,6 +220,7 @@ def test_knowledge_never_shrinks_and_matches_direct_computation(first, second):
 
 
 # -- escaping --------------------------------------------------------------------------------------------------
+
 
 def test_event_text_is_escaped(ev):
     events = ev.events.copy()

@@ -9,12 +9,21 @@ from html.parser import HTMLParser
 
 import ipywidgets as widgets
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course.evidence.package import evidence, force_table
 from course.explorers.charts import png_bytes
-from course.explorers.withdrawal_scenario import (PUZANOV_SOURCE, WithdrawalScenarioState, WithdrawalScenarioExplorer, default_state,
-                                        extra_kpa_needed, figure, view, withdrawal_scenario)
+from course.explorers.withdrawal_scenario import (
+    PUZANOV_SOURCE,
+    WithdrawalScenarioExplorer,
+    WithdrawalScenarioState,
+    default_state,
+    extra_kpa_needed,
+    figure,
+    view,
+    withdrawal_scenario,
+)
 
 PAYLOADS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
 
@@ -55,21 +64,28 @@ def expected(cpv_share: int, kpa_change: int, rok_k: int, us_k: int) -> dict[str
         answer = "None: the balance is already at least as favourable to the communist side as in July 1956."
     else:
         shown = math.ceil(math.ceil(missing) / 100) * 100
-        answer = (f"About {shown:,} more: a {100 * shown / kpa:.1f} % increase of the KPA "
-                  f"(from {kpa:,} to {kpa + shown:,}).")
+        answer = (
+            f"About {shown:,} more: a {100 * shown / kpa:.1f} % increase of the KPA (from {kpa:,} to {kpa + shown:,})."
+        )
     return {
-        "sides": (f"UN side {un:,} (ROK {rok:,} + US {us:,} + other UN {other:,}) against communist side "
-                  f"{communist:,} (KPA {kpa:,} + CPV {cpv:,})."),
-        "balance": (f"Balance now: UN side : communist side = 7 : {7 * communist / un:.1f}. On 1 July 1956 "
-                    f"(best estimates) it was UN side : communist side = 7 : {7 * com56 / un56:.1f}."),
+        "sides": (
+            f"UN side {un:,} (ROK {rok:,} + US {us:,} + other UN {other:,}) against communist side "
+            f"{communist:,} (KPA {kpa:,} + CPV {cpv:,})."
+        ),
+        "balance": (
+            f"Balance now: UN side : communist side = 7 : {7 * communist / un:.1f}. On 1 July 1956 "
+            f"(best estimates) it was UN side : communist side = 7 : {7 * com56 / un56:.1f}."
+        ),
         "answer": answer,
     }
 
 
 def expected_readout(*values: int) -> str:
     lines = expected(*values)
-    return (f"{lines['sides']} {lines['balance']} How many more KPA soldiers would restore the July 1956 balance "
-            f"in this scenario? {lines['answer']}")
+    return (
+        f"{lines['sides']} {lines['balance']} How many more KPA soldiers would restore the July 1956 balance "
+        f"in this scenario? {lines['answer']}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,15 +100,19 @@ def start(ev):
 
 # --- pure part -------------------------------------------------------------------------------
 
+
 def test_defaults_are_july_1957_best_estimates(ev, start):
     y57 = force_table(ev.forces, "strength").loc[1957]
-    assert start == WithdrawalScenarioState(cpv_share=100, kpa_change=0, rok_thousands=round(y57["ROK"] / 1000),
-                          us_thousands=round(y57["US"] / 1000))
+    assert start == WithdrawalScenarioState(
+        cpv_share=100, kpa_change=0, rok_thousands=round(y57["ROK"] / 1000), us_thousands=round(y57["US"] / 1000)
+    )
     assert abs(start.rok_thousands * 1000 - y57["ROK"]) <= 500 and abs(start.us_thousands * 1000 - y57["US"]) <= 500
 
 
-@pytest.mark.parametrize("values", [(100, 0, 682, 71), (0, 0, 682, 71), (0, 50, 600, 40), (100, 50, 682, 71),
-                                    (35, -20, 720, 80), (0, 20, 650, 50)])
+@pytest.mark.parametrize(
+    "values",
+    [(100, 0, 682, 71), (0, 0, 682, 71), (0, 50, 600, 40), (100, 50, 682, 71), (35, -20, 720, 80), (0, 20, 650, 50)],
+)
 def test_view_agrees_with_a_direct_computation(ev, values):
     result = view(WithdrawalScenarioState(*values), ev)
     lines = expected(*values)
@@ -119,8 +139,12 @@ def test_extra_kpa_restores_the_ratio_and_no_fewer_would():
 
 
 @settings(max_examples=50, deadline=None)
-@given(un=st.integers(1, 2_000_000), communist=st.integers(0, 2_000_000),
-       un56=st.integers(1, 2_000_000), com56=st.integers(1, 2_000_000))
+@given(
+    un=st.integers(1, 2_000_000),
+    communist=st.integers(0, 2_000_000),
+    un56=st.integers(1, 2_000_000),
+    com56=st.integers(1, 2_000_000),
+)
 def test_extra_kpa_is_the_smallest_number_that_reaches_the_1956_ratio(un, communist, un56, com56):
     extra = extra_kpa_needed(un, communist, un56, com56)
     assert extra >= 0
@@ -158,6 +182,7 @@ def test_chart_has_two_stacked_bars_with_hatches(ev, start):
 
 # --- shell -----------------------------------------------------------------------------------
 
+
 def test_number_boxes_have_the_promised_labels_and_ranges(ev, start):
     explorer = WithdrawalScenarioExplorer(evidence=ev)
     assert explorer.cpv_share.description == "CPV still in Korea (%)"
@@ -190,12 +215,20 @@ def test_entry_returns_the_root_widget(ev):
     root = withdrawal_scenario(evidence=ev)
     assert isinstance(root, widgets.VBox)
     boxes = [w for w in root.children if isinstance(w, widgets.BoundedIntText)]
-    assert [s.description for s in boxes] == ["CPV still in Korea (%)", "KPA change from 1957 (%)", "ROK (thousands)",
-                                              "US (thousands)"]
+    assert [s.description for s in boxes] == [
+        "CPV still in Korea (%)",
+        "KPA change from 1957 (%)",
+        "ROK (thousands)",
+        "US (thousands)",
+    ]
 
 
-REACHABLE = dict(cpv=st.sampled_from(range(0, 101, 5)), kpa=st.sampled_from(range(-20, 101, 5)),
-                 rok=st.integers(600, 720), us=st.integers(40, 80))
+REACHABLE = dict(
+    cpv=st.sampled_from(range(0, 101, 5)),
+    kpa=st.sampled_from(range(-20, 101, 5)),
+    rok=st.integers(600, 720),
+    us=st.integers(40, 80),
+)
 
 
 @settings(max_examples=50, deadline=None)
@@ -223,6 +256,7 @@ def test_any_reachable_position_reads_true(cpv, kpa, rok, us):
 
 
 # --- escaping --------------------------------------------------------------------------------
+
 
 def test_source_title_is_escaped(ev):
     sources = ev.sources.copy()

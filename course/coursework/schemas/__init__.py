@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -97,7 +97,7 @@ def load_schema(schema: str | Path | Mapping) -> Mapping:
     return _load(Path(schema) if isinstance(schema, Path) else schema_path(schema))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(path: Path):
     from jsonschema import Draft7Validator
 
@@ -148,7 +148,7 @@ def _quickly_valid(instance: Any, schema: str | Path | Mapping) -> bool:
     return True
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled_file(path: Path):
     import fastjsonschema
 
@@ -176,10 +176,16 @@ def invalid_file(error, file: Path | str) -> InvalidFile:
         names = [value] if in_names else _extra_keys(value, error.schema)
         allowed = limit if in_names and keyword == "enum" else list(subschema.get("properties", {}))
         name = names[0] if names else "?"
-        problem = (_('the key "{name}" does not have the right form.', name=name) if in_names and keyword != "enum"
-                   else _('the key "{name}" is not known here (a typo?).', name=name))
-        fix = (_("use only these keys here: {keys}.", keys=", ".join(allowed)) if allowed
-               else _("rename the key, or remove it."))
+        problem = (
+            _('the key "{name}" does not have the right form.', name=name)
+            if in_names and keyword != "enum"
+            else _('the key "{name}" is not known here (a typo?).', name=name)
+        )
+        fix = (
+            _("use only these keys here: {keys}.", keys=", ".join(allowed))
+            if allowed
+            else _("rename the key, or remove it.")
+        )
         fix = _fix(subschema, keyword) or fix
         return InvalidFile(file, problem, fix, json_path([*path, name]), name)
     key = json_path(path) or None
