@@ -58,7 +58,7 @@ def expected_ids(sources: pd.DataFrame, state: SourceReaderState) -> list[str]:
 
 
 def card_ids(cards_html: str) -> list[str]:
-    return re.findall(r"<div class='ov-card' data-source='([^']+)'>", cards_html)
+    return re.findall(r"<div class='ov-card' data-source='([^']+)'", cards_html)
 
 
 def count_text(explorer: SourceReaderExplorer) -> str:
