@@ -12,6 +12,7 @@ import string
 
 from IPython.display import HTML, display
 
+from course.display.archives import archive_terms
 from course.display.cards import _present, _text
 from course.display.scripts import lang_of
 from course.display.templating import render
@@ -59,6 +60,7 @@ def _document(ev: Evidence, excerpt_id: str) -> dict:
         "audience": _text(source.audience),
         "date": format_date(source.date) if _present(source.date) else "",
         "archive": ", ".join(p for p in (source.archive, source.reference) if _present(p)),
+        "archive_terms": archive_terms(", ".join(p for p in (source.archive, source.reference) if _present(p))),
         "location": excerpt.location,
         "copy": excerpt["copy"],
         "chain": excerpt.translation_chain.rstrip("."),
