@@ -11,7 +11,6 @@ the network (every request is refused).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from course.display.documents import document_html, lesson_documents
@@ -19,23 +18,13 @@ from course.display.scripts import lang_of
 from course.display.templating import render
 from course.editions.build import BuildError
 from course.editions.config import CourseConfig
+from course.editions.print_pdf import CHROMIUM_ARGS, chromium
 from course.editions.steps import SILENT, Steps, each
 from course.editions.student import BuiltLesson
 from course.evidence.package import Evidence, evidence
 from course.i18n import N_, _
 from course.settings import PACKAGE_DIR
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SKILLS = {
     "sourcing": N_("Sourcing"),
     "contextualisation": N_("Contextualisation"),
@@ -43,15 +32,6 @@ SKILLS = {
     "close-reading": N_("Close reading"),
 }
 WRITING_LINES = 9  # ruled lines under each prompt: about a paragraph in handwriting
-
-
-def chromium() -> Path | None:
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return Path(found)
-    fallback = Path("/usr/bin/chromium")
-    return fallback if fallback.exists() else None
 
 
 def printer_problem() -> str | None:

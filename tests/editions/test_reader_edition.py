@@ -9,18 +9,8 @@ import pytest
 
 from course.catalog import lessons
 from course.editions.build import build
+from tests.labkit import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCRIPT_SOURCES = re.compile(r"""<script[^>]*\ssrc=["']([^"']*)["']|widgetRendererSrc = ["']([^"']*)["']""")
 
 
