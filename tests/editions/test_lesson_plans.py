@@ -23,7 +23,8 @@ def minute_table(plan):
     text = plan.read_text(encoding="utf-8")
     m = re.search(r"^### Minute by minute \((\d+) minutes\)\n(.*?)(?=^#|\Z)", text, re.M | re.S)
     assert m, f"{plan}: no '### Minute by minute (N minutes)' section; add one with a | start–end | table"
-    rows = [(int(a), int(b)) for a, b in (ROW.match(line).groups() for line in m.group(2).splitlines() if ROW.match(line))]
+    matches = (ROW.match(line) for line in m.group(2).splitlines())
+    rows = [(int(x.group(1)), int(x.group(2))) for x in matches if x]
     assert rows, f"{plan}: the minute-by-minute section has no '| start–end |' rows"
     return int(m.group(1)), rows
 
