@@ -89,9 +89,7 @@ def plain(cell):
 def tab_to(page, cell, start, wanted: str, name: str) -> int:
     """Click `start` (plain text in the explorer's output), then press Tab until the focused element is inside `cell`
     and matches the JS predicate `wanted` (a function of the element). Returns the Tab presses used."""
-    if start is None:  # go on from where the keyboard left the focus
-        pass
-    else:
+    if start is not None:  # None: go on from where the keyboard left the focus
         start.click(position={"x": 1, "y": 1})
     clicked = page.evaluate(ACTIVE)
     assert start is None or not page.evaluate(
