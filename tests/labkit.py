@@ -179,19 +179,7 @@ def run_all(page, lab: Lab, path: str) -> int:
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
     accept_kernel_dialog(page, wait_ms=500)
-    # A fresh kernel numbers the cells 1..N; the last one reads [N] only when all have run without error.
-    page.wait_for_function(
-        """([n, current]) => {
-            const prompts = [...document.querySelectorAll(`${current} .jp-CodeCell .jp-InputPrompt`)];
-            const indicator = document.querySelector(`${current} .jp-Notebook-ExecutionIndicator`);
-            return prompts.length === n && indicator && indicator.dataset.status === 'idle'
-                && prompts.every((p, i) => p.textContent.trim() === `[${i + 1}]:`);
-        }""",
-        arg=[code_cells, CURRENT],
-        timeout=RUN_ALL_TIMEOUT_MS,
-        polling=250,
-    )
-    return code_cells
+    return _wait_for_every_cell(page, code_cells)
 
 
 def restart_and_run_all(page, lab: Lab, path: str) -> int:
@@ -203,6 +191,11 @@ def restart_and_run_all(page, lab: Lab, path: str) -> int:
     dialog.wait_for(state="visible")
     dialog.locator(".jp-mod-accept").click()
     dialog.wait_for(state="detached")
+    return _wait_for_every_cell(page, code_cells)
+
+
+def _wait_for_every_cell(page, code_cells: int) -> int:
+    """A fresh kernel numbers the cells 1..N; the last one reads [N] only when all have run without error."""
     page.wait_for_function(
         """([n, current]) => {
             const prompts = [...document.querySelectorAll(`${current} .jp-CodeCell .jp-InputPrompt`)];
