@@ -7,7 +7,6 @@ resolved on first use, so a lesson that draws no chart never loads matplotlib (a
 from __future__ import annotations
 
 import importlib
-import sys
 
 # public name -> module that defines it
 _EXPORTS = {
@@ -40,10 +39,6 @@ def __getattr__(name: str):
     if name not in _EXPORTS:
         raise AttributeError(f"course.lesson has no {name!r}; lessons can use: {', '.join(__all__)}")
     value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    if "matplotlib" in sys.modules:  # this name draws charts: Chinese labels need a CJK fallback font
-        from course.display.charts import use_cjk_fonts
-
-        use_cjk_fonts()
     globals()[name] = value
     return value
 

@@ -1,7 +1,7 @@
 """Charts are drawn in the kernel: Chinese labels must come out as glyphs, not boxes.
 
 matplotlib warns "Glyph N missing from font(s) ..." for every character its fonts lack; with the
-CJK fallback from course.display.charts (which course.lesson switches on for the explorers) and a
+CJK fallback from course.explorers.fonts (which every explorer figure switches on, in charts.new_figure) and a
 CJK font installed (binder/apt.txt, .ci/run), drawing Chinese and Korean labels raises none.
 """
 
@@ -14,7 +14,7 @@ import matplotlib
 import pytest
 from matplotlib.figure import Figure
 
-from course.display.charts import INSTALL_HINT, cjk_family, use_cjk_fonts
+from course.explorers.fonts import INSTALL_HINT, cjk_family, use_cjk_fonts
 
 LABELS = {"title": "中国人民志愿军全部撤出朝鲜", "x": "1958年", "y": "兵力（万人）", "note": "조선인민군"}
 
@@ -50,13 +50,13 @@ def test_chinese_chart_labels_have_glyphs():
 
 
 def test_the_lessons_charts_get_the_fallback():
-    """course.lesson switches the fallback on once a name that draws charts is resolved."""
+    """Every explorer figure starts from charts.new_figure, which switches the fallback on."""
     if cjk_family() is None:
         pytest.skip(f"no CJK font is installed here: {INSTALL_HINT}")
-    import course.lesson
+    from course.explorers import charts
 
     with matplotlib.rc_context():
-        course.lesson.__dict__.pop("withdrawal_scenario", None)
-        course.lesson.withdrawal_scenario  # noqa: B018 (resolving the name is the point)
+        matplotlib.rcParams["font.family"] = ["sans-serif"]  # as in a fresh kernel
+        charts.new_figure()  # what the force balance and the withdrawal scenario draw on
         assert cjk_family() in matplotlib.rcParams["font.family"]
         assert draw(LABELS) == []

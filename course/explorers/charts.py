@@ -30,9 +30,12 @@ PNGS = Cache(limit=96)  # a PNG is 25–45 kB: at most about 4 MB
 
 
 def new_figure() -> Figure:
-    """An empty figure of the explorers' size (the first call imports matplotlib)."""
+    """An empty figure of the explorers' size (the first call imports matplotlib), able to draw Chinese labels."""
     from matplotlib.figure import Figure
 
+    from course.explorers.fonts import use_cjk_fonts
+
+    use_cjk_fonts()
     return Figure(figsize=FIGURE_SIZE, dpi=DPI)
 
 
