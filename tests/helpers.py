@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]  # the one repository root every test uses
+ARTIFACTS = REPO / "test-artifacts"  # reports and screenshots the tests leave for people to read
 
 
 def free_port() -> int:

@@ -38,6 +38,8 @@ HARNESS_SETTINGS = {"@jupyterlab/docmanager-extension:plugin": {"autosave": Fals
 SERVER_TIMEOUT = 120.0
 RUN_ALL_TIMEOUT_MS = 180_000
 UPDATE_TIMEOUT_MS = 30_000
+# The lessons are served from the repository; a developer may point the browser tests at a scratch copy.
+LAB_ROOT = Path(os.environ.get("ONE_VOICE_LAB_ROOT", REPO))
 CURRENT = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the visible tab
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from course.catalog import lessons
+from tests.helpers import ARTIFACTS
 from tests.labkit import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -42,7 +43,6 @@ from tests.labkit import (
 
 AXE_VERSION = "4.14.1"  # the version .ci/run installs
 AXE_INSTALL = f"npm install -g axe-core@{AXE_VERSION}  (as .ci/run does), or set ONE_VOICE_AXE=/path/to/axe.min.js"
-ARTIFACTS = REPO / "test-artifacts"
 FAILING = ("serious", "critical")
 # The lesson's own content in JupyterLab: rendered markdown cells and every output area.
 LESSON_SCOPE = [f"{CURRENT} .jp-MarkdownCell .jp-RenderedMarkdown", f"{CURRENT} .jp-OutputArea-output"]

@@ -8,14 +8,12 @@ to test-artifacts/ (git-ignored) for a human to look at.
 from __future__ import annotations
 
 import base64
-import os
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import ARTIFACTS
 from tests.labkit import (
     CURRENT,
-    REPO,
     chromium_missing,
     chromium_page,
     lab_server,
@@ -25,16 +23,15 @@ from tests.labkit import (
     wait_for_texts,
     wait_idle,
 )
+from tests.labkit import (
+    LAB_ROOT as ROOT,
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or ""),
 ]
-
-# The lessons are served from the repository; a developer may point this at a scratch copy.
-ROOT = Path(os.environ.get("ONE_VOICE_LAB_ROOT", REPO))
-ARTIFACTS = REPO / "test-artifacts"
 
 
 def notebooks_folder() -> dict[str, int]:

@@ -10,14 +10,12 @@ test-artifacts/keyboard-focus.json for a human to look at.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
+from tests.helpers import ARTIFACTS
 from tests.labkit import (
     CURRENT,
-    REPO,
     chromium_missing,
     chromium_page,
     lab_server,
@@ -26,6 +24,9 @@ from tests.labkit import (
     wait_for_texts,
     wait_idle,
 )
+from tests.labkit import (
+    LAB_ROOT as ROOT,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,8 +34,6 @@ pytestmark = [
     pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or ""),
 ]
 
-ROOT = Path(os.environ.get("ONE_VOICE_LAB_ROOT", REPO))
-ARTIFACTS = REPO / "test-artifacts"
 MAX_TABS = 40  # Tab presses allowed to reach a control from the click
 FOCUS: dict[str, dict] = {}  # control -> the focused element's computed focus style
 

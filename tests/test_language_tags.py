@@ -27,9 +27,9 @@ from html.parser import HTMLParser
 import pytest
 
 from course.display.scripts import SIMPLIFIED_ONLY, TRADITIONAL_ONLY, lang_of
+from tests.helpers import ARTIFACTS
 from tests.notebook_runner import REPO, Batch, clean_env, lesson_paths, run_batch
 
-ARTIFACTS = REPO / "test-artifacts"
 TAGS = {"en", "zh-Hans", "zh-Hant", "ru", "sr", "ko"}
 # The scripts each tag may contain (Korean text may carry Hanja); Latin letters and digits may appear anywhere.
 ALLOWED = {

@@ -19,7 +19,6 @@ __all__ = [
     "cast_html",
     "course_map_html",
     "event_html",
-    "format_date",
     "show_cast",
     "show_course_map",
     "show_event",

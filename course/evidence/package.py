@@ -155,28 +155,20 @@ def _check_value(file: str, row: int, field: dict, value: str) -> object:
             name,
         )
     pattern = cons.get("pattern")
-    is_date = name in DATE_FIELDS
-    if pattern and not re.fullmatch(pattern, value):
-        if is_date:
-            raise DataError(
-                file,
-                _("'{value}' is not a real date in ISO form.", value=value),
-                _("write YYYY-MM-DD (or YYYY-MM, or YYYY when only the month or year is known), e.g. 1958-01-24."),
-                row,
-                name,
-            )
-        raise DataError(
-            file,
-            _("'{value}' does not have the expected form.", value=value),
-            _("it must match the pattern {pattern}.", pattern=pattern),
-            row,
-            name,
-        )
-    if is_date and not _real_date(value):
+    # a date must have the ISO form (when the schema gives one) and be a real day, month or year
+    if name in DATE_FIELDS and not (re.fullmatch(pattern or ".*", value) and _real_date(value)):
         raise DataError(
             file,
             _("'{value}' is not a real date in ISO form.", value=value),
             _("write YYYY-MM-DD (or YYYY-MM, or YYYY when only the month or year is known), e.g. 1958-01-24."),
+            row,
+            name,
+        )
+    if pattern and not re.fullmatch(pattern, value):
+        raise DataError(
+            file,
+            _("'{value}' does not have the expected form.", value=value),
+            _("it must match the pattern {pattern}.", pattern=pattern),
             row,
             name,
         )
