@@ -21,9 +21,13 @@ BABEL_LOCALES = {"en": "en_GB", "zh_Hans": "zh_Hans_CN"}
 
 
 @cache
-def translations(language: str) -> gettext.NullTranslations:
-    """The compiled catalogue for `language`; English (the source) needs none."""
-    po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def translations(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The compiled catalogue `domain` for `language`; English (the source) needs none.
+
+    `course` holds the interface's messages; other domains hold text written outside the code
+    (`lessons`: the lessons' prose; `coursework`: banks, prompts, keys), one message per context.
+    """
+    po = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
     if language == settings.DEFAULT_LANGUAGE or not po.exists():
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
@@ -56,6 +60,15 @@ def pgettext(context: str, message: str, /, **values: object) -> str:
     """`message` where the same English word needs different translations by context."""
     text = _current().pgettext(context, message)
     return text.format(**values) if values else text
+
+
+def translate_text(domain: str, context: str, message: str) -> str:
+    """`message`, written in a lesson or data file rather than in code, in the current language.
+
+    The context (for example a lesson's cell id, or a bank item's id and field) keeps two equal
+    English texts in different places apart, so each can be translated for its place.
+    """
+    return translations(settings.language(), domain).pgettext(context, message)
 
 
 def N_(message: str, /) -> str:

@@ -14,6 +14,8 @@ ROOT_DIR = PACKAGE_DIR.parent
 PROGRESS_FILE_NAME = ".one-voice-progress.json"
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "zh_Hans")
+# The suffix of the data columns that hold a language's text (`event` → `event_zh`).
+DATA_SUFFIXES = {"zh_Hans": "zh"}
 
 
 def data_dir() -> Path:
@@ -45,6 +47,11 @@ def progress_override() -> Path | None:
 def language() -> str:
     """The interface language (ONE_VOICE_LANG: `en` or `zh_Hans`; default English)."""
     return os.environ.get("ONE_VOICE_LANG") or DEFAULT_LANGUAGE
+
+
+def data_suffix() -> str | None:
+    """The suffix of the current language's data columns (`zh` for Chinese), or None for English."""
+    return DATA_SUFFIXES.get(language())
 
 
 def paper_dir() -> Path | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from course.i18n import _
-from course.settings import data_dir
+from course.settings import data_dir, data_suffix
 
 UN_SERIES = ("US", "other_UN")
 COMMUNIST_SERIES = ("KPA", "CPV")
@@ -356,3 +356,18 @@ def force_table(forces: pd.DataFrame, estimate: str = "strength") -> pd.DataFram
 def summary(ev: Evidence) -> dict[str, int]:
     """Row counts, for `one-voice validate` and the lessons' 'what is in the data' notes."""
     return {name: len(getattr(ev, name)) for name in ("sources", "people", "events", "claims", "plans", "forces")}
+
+
+def localized(row: pd.Series | dict, column: str) -> str:
+    """A row's `column` in the current language: its `<column>_zh` twin in the Chinese edition.
+
+    The twin columns are complete for every shipped row (tests/test_zh_data.py); a custom data
+    set without them shows the English text rather than nothing.
+    """
+    suffix = data_suffix()
+    if suffix:
+        value = row.get(f"{column}_{suffix}")
+        if isinstance(value, str) and value.strip():
+            return value
+    value = row.get(column)
+    return value if isinstance(value, str) else ""
