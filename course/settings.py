@@ -14,6 +14,9 @@ ROOT_DIR = PACKAGE_DIR.parent
 PROGRESS_FILE_NAME = ".one-voice-progress.json"
 DEFAULT_LANGUAGE = "en"
 LANGUAGES = ("en", "zh_Hans")
+# A kernel started in one of these lesson folders speaks its language (notebooks/zh: Chinese), so the
+# translated lessons can share the English lessons' code cells exactly.
+FOLDER_LANGUAGES = {"zh": "zh_Hans"}
 # The suffix of the data columns that hold a language's text (`event` → `event_zh`).
 DATA_SUFFIXES = {"zh_Hans": "zh"}
 
@@ -45,8 +48,8 @@ def progress_override() -> Path | None:
 
 
 def language() -> str:
-    """The interface language (ONE_VOICE_LANG: `en` or `zh_Hans`; default English)."""
-    return os.environ.get("ONE_VOICE_LANG") or DEFAULT_LANGUAGE
+    """The interface language: ONE_VOICE_LANG (`en` or `zh_Hans`) if set, else that of the lesson folder."""
+    return os.environ.get("ONE_VOICE_LANG") or FOLDER_LANGUAGES.get(Path.cwd().name, DEFAULT_LANGUAGE)
 
 
 def data_suffix() -> str | None:

@@ -36,6 +36,7 @@ SUBCOMMAND_MODULES = (
     "course.cli.editions",
     "course.cli.alignment",
     "course.cli.grades",
+    "course.cli.translate",
 )
 
 
