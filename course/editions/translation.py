@@ -140,7 +140,7 @@ def read_catalog(path: Path, language: str | None = None):
         return read_po(handle, locale=language)
 
 
-def update(language: str, folder: Path | None = None, pot: Path = TEMPLATE) -> dict[str, int]:
+def update(language: str, folder: Path | None = None, pot: Path = TEMPLATE, po: Path | None = None) -> dict[str, int]:
     """Write the template and merge it into `language`'s catalogue.
 
     A changed English paragraph keeps its old translation marked fuzzy (babel's fuzzy matching), so
@@ -150,7 +150,7 @@ def update(language: str, folder: Path | None = None, pot: Path = TEMPLATE) -> d
 
     fresh = template(folder)
     _write(fresh, pot)
-    target = po_path(language)
+    target = po or po_path(language)
     catalog = read_catalog(target, language) if target.exists() else Catalog(locale=language, **HEADER, fuzzy=False)
     catalog.update(read_catalog(pot), no_fuzzy_matching=False)
     catalog.obsolete.clear()
@@ -216,13 +216,13 @@ def translate_notebook(notebook: dict, slug: str, catalog, language: str) -> tup
     return result, missing
 
 
-def build(language: str, folder: Path | None = None) -> list[Outcome]:
+def build(language: str, folder: Path | None = None, po: Path | None = None) -> list[Outcome]:
     """Write every lesson whose catalogue is complete into the language's folder; report the others.
 
     Outputs are left empty: `make notebooks` executes the written lessons in their folder.
     """
     folder = folder or notebooks_dir()
-    catalog = read_catalog(po_path(language), language)
+    catalog = read_catalog(po or po_path(language), language)
     target_dir = folder / FOLDERS[language]
     target_dir.mkdir(exist_ok=True)
     outcomes = []
