@@ -55,11 +55,12 @@ clean:
 
 # Re-execute every lesson in place after the data or the course package changed (outputs are committed).
 # The Chinese lessons are rebuilt from the English ones and lessons.po first; a kernel started in
-# notebooks/zh speaks Chinese, so they execute with the Chinese interface.
+# notebooks/zh speaks Chinese, so they execute with the Chinese interface. A lesson whose translation
+# is incomplete is named and not built (the English ones still execute); tests/test_zh_lessons.py fails.
 notebooks: $(STAMP_TEST)
-	$(BIN)/one-voice translate build --lang zh_Hans
+	-$(BIN)/one-voice translate build --lang zh_Hans
 	ONE_VOICE_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		notebooks/[0-9][0-9]-*.ipynb notebooks/zh/[0-9][0-9]-*.ipynb
+		notebooks/[0-9][0-9]-*.ipynb $$(ls notebooks/zh/[0-9][0-9]-*.ipynb 2>/dev/null)
 
 # Extract the interface messages into the template catalogue and merge them into each translation.
 # Changed English messages become fuzzy there; the tests fail until a translator has reviewed them.
