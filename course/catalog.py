@@ -62,14 +62,15 @@ def lessons(folder: Path | None = None) -> list[Lesson]:
     return found
 
 
-def course_map_markdown(items: list[Lesson]) -> str:
+def course_map_markdown(items: list[Lesson], folder: str = "notebooks") -> str:
+    """The course map as a Markdown table, its links into `folder` (relative to the README)."""
     from course.display.templating import render
 
-    return render("editions/course_map.md.j2", lessons=items).rstrip("\n")
+    return render("editions/course_map.md.j2", lessons=items, folder=folder).rstrip("\n")
 
 
-def replace_course_map(readme: str, items: list[Lesson]) -> str:
+def replace_course_map(readme: str, items: list[Lesson], folder: str = "notebooks") -> str:
     """The README text with the block between the course-map markers regenerated."""
     head, _marker, rest = readme.partition(MAP_START)
     _old, _end, tail = rest.partition(MAP_END)
-    return f"{head}{MAP_START}\n{course_map_markdown(items)}\n{MAP_END}{tail}"
+    return f"{head}{MAP_START}\n{course_map_markdown(items, folder)}\n{MAP_END}{tail}"

@@ -41,11 +41,16 @@ SUBCOMMAND_MODULES = (
 
 
 def _course_map(args: argparse.Namespace) -> int:
+    import os
     from pathlib import Path
 
     from course.catalog import course_map_markdown, lessons, replace_course_map
+    from course.settings import FOLDER_LANGUAGES
 
     folder = Path(args.notebooks) if args.notebooks else None
+    if folder is not None and folder.name in FOLDER_LANGUAGES:  # notebooks/zh: the map speaks Chinese
+        os.environ.setdefault("ONE_VOICE_LANG", FOLDER_LANGUAGES[folder.name])
+    link_folder = folder.as_posix() if folder is not None else "notebooks"
     items = lessons(folder)
     if args.load:
         from course.editions.load import lesson_load, load_table
@@ -54,10 +59,10 @@ def _course_map(args: argparse.Namespace) -> int:
         print(load_table([lesson_load((folder or notebooks_dir()) / item.filename) for item in items]))
         return 0
     if not args.write:
-        print(course_map_markdown(items))
+        print(course_map_markdown(items, link_folder))
         return 0
     readme = Path(args.write)
-    readme.write_text(replace_course_map(readme.read_text(encoding="utf-8"), items), encoding="utf-8")
+    readme.write_text(replace_course_map(readme.read_text(encoding="utf-8"), items, link_folder), encoding="utf-8")
     print(
         ngettext(
             "Course map in {file} updated ({n} lesson).",
