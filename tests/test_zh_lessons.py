@@ -99,3 +99,24 @@ def test_the_chinese_lessons_do_not_copy_the_paper(path, paper_text):
     }
     copied = [run for run in runs if run in paper]
     assert not copied, copied[:3]
+
+
+def unrendered_emphasis(markdown: str) -> list[str]:
+    """Asterisks CommonMark leaves as text: `**时间：**约` does not close, since a closing marker after
+    punctuation must be followed by a space or punctuation (JupyterLab's renderer follows the same rule)."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    text = re.sub(r"<[^>]+>", "", re.sub(r"<code>.*?</code>", "", html))
+    return re.findall(r".{0,10}\*+.{0,10}", text)
+
+
+def test_the_emphasis_check_finds_a_marker_that_does_not_close():
+    assert unrendered_emphasis("**时间：**约75分钟") != []
+    assert unrendered_emphasis("**时间**：约75分钟，`a*b`") == []
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=LESSON_IDS)
+def test_bold_and_italic_render_in_the_chinese_prose(path):
+    left = unrendered_emphasis(_markdown(_chinese(path)))
+    assert not left, left[:3]
