@@ -85,7 +85,7 @@ def test_no_english_sentence_is_left_in_the_chinese_prose(path):
 @pytest.mark.parametrize("path", ENGLISH, ids=LESSON_IDS)
 def test_the_chinese_prose_is_tagged_as_chinese(path):
     for cell in _chinese(path)["cells"]:
-        if cell["cell_type"] == "markdown":
+        if translation._translated(cell):
             assert "".join(cell["source"]).startswith('<div lang="zh-Hans">'), cell["id"]
 
 
@@ -120,3 +120,34 @@ def test_the_emphasis_check_finds_a_marker_that_does_not_close():
 def test_bold_and_italic_render_in_the_chinese_prose(path):
     left = unrendered_emphasis(_markdown(_chinese(path)))
     assert not left, left[:3]
+
+
+def interface_labels() -> dict[str, str]:
+    """The interface's messages and their Chinese (what a button or a menu shows)."""
+    from course.i18n import LOCALE_DIR
+
+    interface = translation.read_catalog(LOCALE_DIR / LANGUAGE / "LC_MESSAGES" / "course.po", LANGUAGE)
+    return {m.id: m.string for m in interface if isinstance(m.id, str) and m.id and m.string and not m.fuzzy}
+
+
+def labels_not_as_shown(pairs, labels: dict[str, str]) -> list[str]:
+    """Lesson messages that name a control in bold or italics without the name the Chinese control shows."""
+    found = []
+    for where, english, chinese in pairs:
+        for label in re.findall(r"\*\*([^*]+)\*\*|(?<!\*)\*([^*]+)\*(?!\*)", english):
+            label = "".join(label)
+            if label in labels and labels[label] not in chinese:
+                found.append(f"{where}: “{label}” is shown as “{labels[label]}”")
+    return found
+
+
+def test_the_label_check_finds_a_button_named_otherwise():
+    labels = {"Save": "保存"}
+    assert labels_not_as_shown([("x", "Press **Save**.", "按 **存盘**。")], labels) != []
+    assert labels_not_as_shown([("x", "Press **Save**.", "按 **保存**。")], labels) == []
+
+
+def test_the_lessons_name_controls_as_the_chinese_interface_shows_them():
+    pairs = [(m.context, m.id, m.string) for m in CATALOGUE if m.id and m.string]
+    found = labels_not_as_shown(pairs, interface_labels())
+    assert not found, f"{len(found)}: " + "; ".join(found[:6])

@@ -99,11 +99,16 @@ def messages(path: Path) -> Iterator[Message]:
         if meta.get(field):
             yield Message(context(slug, f"metadata.{field}"), str(meta[field]), f"{slug}, metadata {field}")
     for number, cell in enumerate(notebook["cells"]):
-        if cell["cell_type"] != "markdown":
+        if not _translated(cell):
             continue
         for piece in segments("".join(cell["source"])):
             if piece.text is not None:
                 yield Message(context(slug, cell["id"]), piece.text, f"{slug}, cell {number} ({cell['id']})")
+
+
+def _translated(cell: dict) -> bool:
+    """Markdown cells, except a student's answer cell: nbgrader and the answer keys expect its stub as it is."""
+    return cell["cell_type"] == "markdown" and not cell.get("metadata", {}).get("nbgrader", {}).get("solution")
 
 
 def lesson_paths(folder: Path | None = None) -> list[Path]:
@@ -208,7 +213,7 @@ def translate_notebook(notebook: dict, slug: str, catalog, language: str) -> tup
             meta[field] = lookup(context(slug, f"metadata.{field}"), str(meta[field]))
     meta["language"] = language
     for cell in result["cells"]:
-        if cell["cell_type"] != "markdown":
+        if not _translated(cell):
             continue
         body = assemble(segments("".join(cell["source"])), lambda text, c=cell: lookup(context(slug, c["id"]), text))
         markdown = f'<div lang="{HTML_LANG[language]}">\n\n{_relink(body)}\n\n</div>'
