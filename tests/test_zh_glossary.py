@@ -28,7 +28,7 @@ def glossary_rows(text: str) -> list[tuple[list[str], list[str], list[str]]]:
         english, chinese = english.strip(), chinese.strip()
         if english == "English" or set(english) <= {"-"}:
             continue
-        forms = [f.strip() for f in re.split(r"[,/]|\(|\)", english) if f.strip()]
+        forms = [f.strip() for f in re.split(r"[,/]|\(|\)", english) if re.search("[A-Za-z]", f)]
         chinese_forms = [f.strip() for f in re.split(r"[（）/；]", chinese) if f.strip()]
         rows.append((forms, chinese_forms, [v.strip() for v in avoid.split(";") if v.strip()]))
     return rows
