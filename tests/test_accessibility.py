@@ -198,10 +198,19 @@ def lesson_cells(path: str) -> list[dict]:
     return json.loads((REPO / path).read_text(encoding="utf-8"))["cells"]
 
 
-LESSON_PATHS = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+# The English lessons and the Chinese ones (notebooks/zh, prose tagged lang="zh-Hans", interface in Chinese).
+LESSON_PATHS = sorted(
+    p.relative_to(REPO).as_posix()
+    for folder in ("notebooks", "notebooks/zh")
+    for p in (REPO / folder).glob("[0-9][0-9]-*.ipynb")
+)
 
 
-@pytest.mark.parametrize("path", LESSON_PATHS, ids=[Path(p).stem for p in LESSON_PATHS])
+def _lesson_id(path: str) -> str:
+    return Path(path).stem if Path(path).parent.name == "notebooks" else f"{Path(path).parent.name}-{Path(path).stem}"
+
+
+@pytest.mark.parametrize("path", LESSON_PATHS, ids=[_lesson_id(p) for p in LESSON_PATHS])
 def test_lesson_in_jupyterlab_has_no_serious_violations(lab, lab_page, report, path):
     started = time.monotonic()
     try:
@@ -218,7 +227,7 @@ def test_lesson_in_jupyterlab_has_no_serious_violations(lab, lab_page, report, p
         tagged_on_page = lab_page.locator(f"{CURRENT} .jp-MarkdownCell .jp-RenderedMarkdown span[lang]").count()
     finally:
         shut_down_kernels(lab)
-    report[f"lab: {Path(path).stem}"] = {
+    report[f"lab: {_lesson_id(path)}"] = {
         "scope": "lesson markdown and outputs, after Run All",
         "seconds": time.monotonic() - started,
         "violations": violations,

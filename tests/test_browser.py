@@ -298,3 +298,42 @@ def test_an_answer_survives_a_reload_unlocks_the_reading_and_reaches_the_planner
     planner.locator(".widget-html-content", has_text="puzanov-1957-11-13-a ¶1 (lesson 02, Document D)").wait_for()
     assert answer in planner.inner_text()
     shot(page, "08-planner", planner)
+
+
+def test_a_chinese_lesson_speaks_chinese_and_its_explorer_answers_the_keyboard(lab, page, monkeypatch):
+    """notebooks/zh/01: the prose is tagged Chinese, the kernel (started in notebooks/zh) answers in Chinese."""
+    from course.evidence.package import evidence
+    from course.explorers import force_balance as fb
+    from course.explorers import withdrawal_scenario as ws
+    from course.i18n import _
+
+    path = "notebooks/zh/01-balance-of-forces.ipynb"
+    monkeypatch.setenv("ONE_VOICE_LANG", "zh_Hans")  # the expected texts, computed here in Chinese
+    ev = evidence()
+    open_notebook(page, lab, path)
+    run_all(page, lab, path)
+    assert page.locator(f'{CURRENT} .jp-RenderedMarkdown div[lang="zh-Hans"]').count() > 10
+    balance = fb.view(fb.ForceBalanceState(), ev)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in balance.readout), balance.readout
+    page.locator(f"{CURRENT} .widget-html-content strong", has_text=balance.readout).first.wait_for(state="visible")
+
+    controls = {key: _(label) for key, label in ws.CONTROL_LABELS.items()}
+    cell = control_cell(page, controls["cpv"])
+    cell.scroll_into_view_if_needed()
+    wait_idle(page)
+
+    def shown(key: str) -> int:
+        return int(cell.get_by_label(controls[key], exact=True).input_value())
+
+    others = (shown("kpa"), shown("rok"), shown("us"))
+    start = shown("cpv")
+    box = cell.get_by_label(controls["cpv"], exact=True)
+    box.focus()
+    for _press in range(2):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    moved = start - 2 * ws.CPV_SHARE[2]
+    view = ws.view(ws.WithdrawalScenarioState(moved, *others), ev)
+    wait_for_texts(cell, ".widget-html-content p, .widget-html-content strong", [view.sides_text, view.answer])
+    assert shown("cpv") == moved
+    shot(page, "zh-01-withdrawal", cell)

@@ -61,7 +61,9 @@ def test_no_chinese_lesson_is_left_without_its_english_source():
 
 # What may stay in Latin script in Chinese prose: code and ids, link targets, HTML, titles in italics,
 # and what a translator puts in parentheses (an English title or a name beside its Chinese form).
-ALLOWED_LATIN = re.compile(r"<span lang=\"en\">[^<]*</span>|`[^`]*`|\]\([^)]*\)|<[^>]+>|\*[^*\n]+\*|\([^)]*\)|（[^）]*）")
+ALLOWED_LATIN = re.compile(
+    r"<span lang=\"en\">[^<]*</span>|`[^`]*`|\]\([^)]*\)|<[^>]+>|\*[^*\n]+\*|\([^)]*\)|（[^）]*）"
+)
 # Six Latin-script words in a row is a sentence left untranslated: the longest names and titles in our
 # prose outside parentheses and italics (e.g. "Neutral Nations Supervisory Commission") have four.
 ENGLISH_RUN = re.compile(r"(?:\b[A-Za-z][A-Za-z'’-]*\b[\s,;:]+){5}\b[A-Za-z][A-Za-z'’-]*\b")
