@@ -18,6 +18,7 @@ _EXPORTS = {
     "show_event": "course.display.cards",
     "show_source": "course.display.cards",
     "show_timeline": "course.display.cards",
+    "show_troop_map": "course.explorers.maps",
     "argument_map": "course.explorers.argument_map",
     "force_balance": "course.explorers.force_balance",
     "plan_comparison": "course.explorers.plan_comparison",

@@ -148,12 +148,12 @@ def test_unquoted_comma(data_copy):
 
 
 def test_loading_loses_nothing(data_copy):
-    before = {p.name: p.read_bytes() for p in data_copy.iterdir()}
+    before = {p.relative_to(data_copy).as_posix(): p.read_bytes() for p in data_copy.rglob("*") if p.is_file()}
     set_cell(data_copy / "forces.csv", 3, "strength", "many")
     damaged = (data_copy / "forces.csv").read_bytes()
     with pytest.raises(DataError):
         load(data_copy)
-    after = {p.name: p.read_bytes() for p in data_copy.iterdir()}
+    after = {p.relative_to(data_copy).as_posix(): p.read_bytes() for p in data_copy.rglob("*") if p.is_file()}
     assert after["forces.csv"] == damaged
     assert {k: v for k, v in after.items() if k != "forces.csv"} == {
         k: v for k, v in before.items() if k != "forces.csv"

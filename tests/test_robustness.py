@@ -535,7 +535,7 @@ def structural_columns() -> set[tuple[str, str]]:
     descriptor = json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
     found = {(r["name"], "date_start") for r in descriptor["resources"]}
     for resource_ in descriptor["resources"]:
-        for field in resource_["schema"]["fields"]:
+        for field in resource_.get("schema", {}).get("fields", []):  # the map's GeoJSON has no table schema
             if "enum" in field.get("constraints", {}) or field["name"] in ("date", "date_sort"):
                 found.add((resource_["name"], field["name"]))
     return found
@@ -696,6 +696,15 @@ def _force_balance(ev, tmp_path, monkeypatch):
         out.append(fb.table_html(current))
         out.append(charts.image_html(b"png", current.text_alternative + PAYLOAD))
     return out + widget_html(fb.force_balance(evidence=ev))
+
+
+def _troop_map(ev, tmp_path, monkeypatch):
+    from course.explorers import charts, maps
+
+    shown = maps.view(ev)
+    return [maps.table_html(shown), charts.image_html(b"png", shown.text_alternative)] + widget_html(
+        maps.show_troop_map(evidence=ev)
+    )
 
 
 def _withdrawal_scenario(ev, tmp_path, monkeypatch):
@@ -943,6 +952,11 @@ RENDERERS = [
         "force balance",
         {"explorers.force_balance.table_html", "explorers.charts.image_html", "lesson.force_balance"},
         _force_balance,
+    ),
+    (
+        "troop map",
+        {"explorers.maps.table_html", "explorers.maps.show_troop_map", "lesson.show_troop_map"},
+        _troop_map,
     ),
     ("withdrawal scenario", {"lesson.withdrawal_scenario"}, _withdrawal_scenario),
     ("source reader", {"lesson.source_reader"}, _source_reader),

@@ -54,6 +54,7 @@ class Evidence:
     forces: pd.DataFrame
     excerpts: pd.DataFrame
     paragraphs: pd.DataFrame
+    places: pd.DataFrame
 
 
 def _read_text(path: Path) -> str:
@@ -114,6 +115,29 @@ def _check_value(file: str, row: int, field: dict, value: str) -> object:
                 name,
             )
         number = int(value)
+        low, high = cons.get("minimum"), cons.get("maximum")
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise DataError(
+                file,
+                _("{value} is outside the allowed range {low}-{high}.", value=value, low=low, high=high),
+                _("use a value from {low} to {high}.", low=low, high=high),
+                row,
+                name,
+            )
+        return number
+    if kind == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if number != number or number in (float("inf"), float("-inf")):
+            raise DataError(
+                file,
+                _("'{value}' is not a number.", value=value),
+                _("write digits with a decimal point, without units (e.g. 124.39)."),
+                row,
+                name,
+            )
         low, high = cons.get("minimum"), cons.get("maximum")
         if (low is not None and number < low) or (high is not None and number > high):
             raise DataError(
@@ -240,6 +264,8 @@ def _load_resource(folder: Path, resource: dict) -> pd.DataFrame:
             frame[field["name"]] = frame[field["name"]].astype("Int64")
         elif field["type"] == "boolean":
             frame[field["name"]] = frame[field["name"]].astype(bool)
+        elif field["type"] == "number":
+            frame[field["name"]] = frame[field["name"]].astype(float)
     return frame
 
 
@@ -318,7 +344,8 @@ def load(folder: Path | str | None = None) -> Evidence:
             _("undo the last edit or restore data/datapackage.json from the collection."),
             exc.lineno,
         ) from None
-    resources = descriptor["resources"]
+    # Tables only: the map's boundaries (maps/korea-northeast.geojson) are a file resource read by the map itself.
+    resources = [resource for resource in descriptor["resources"] if resource.get("type", "table") == "table"]
     frames = {resource["name"]: _load_resource(folder, resource) for resource in resources}
     _check_references(frames, resources)
     _check_forces(frames["forces"])
