@@ -122,21 +122,34 @@ def test_the_exactness_check_catches_one_altered_character(ev, paper_text):
     assert not found_in_paper(_pieces(other)[0].replace("两个军", "三个军"), paper_text)
 
 
-def test_our_translations_do_not_copy_the_paper(ev, paper_text):
+def shared_run(text: str, flat_paper: str, length: int = 20) -> str | None:
+    """The first run of `length` characters of `text` (whitespace removed) that the paper also has."""
+    flat = re.sub(r"\s+", "", text)
+    for start in range(0, max(0, len(flat) - length + 1)):
+        if flat[start : start + length] in flat_paper:
+            return flat[start : start + length]
+    return None
+
+
+def test_only_tians_marked_quotations_share_text_with_the_paper(ev, paper_text):
+    """Our translations, headings, locations and provenance notes share no 20-character run with the
+    paper; a paragraph that does must be a quotation credited to Tian (original or his translation)."""
     paper = re.sub(r"\s+", "", paper_text)
+    for row in ev.paragraphs.itertuples():
+        run = shared_run(row.text_zh, paper)
+        if run:
+            assert row.text_zh_kind != "ours" and TIAN in row.text_zh_source, f"{row.excerpt_id} ¶{row.n}: {run}"
     ours = list(ev.paragraphs[ev.paragraphs.text_zh_kind == "ours"].text_zh)
-    ours += list(ev.excerpts.heading_zh) + list(ev.excerpts.location_zh)
-    assert len(ours) > 100
+    ours += list(ev.paragraphs.text_zh_source.unique()) + list(ev.excerpts.heading_zh) + list(ev.excerpts.location_zh)
+    assert len(ours) > 150
     for text in ours:
-        flat = re.sub(r"\s+", "", text)
-        for start in range(0, max(0, len(flat) - 19)):
-            assert flat[start : start + 20] not in paper, flat[start : start + 20]
+        assert shared_run(text, paper) is None, (text[:30], shared_run(text, paper))
 
 
 def test_the_copy_check_catches_a_planted_run(paper_text):
     paper = re.sub(r"\s+", "", paper_text)
-    planted = "我们的译文：" + paper[5000:5025]
-    assert any(planted[s : s + 20] in paper for s in range(len(planted) - 19))
+    assert shared_run("我们的译文：" + paper[5000:5021] + "。", paper) == paper[5000:5020]
+    assert shared_run("我们的译文：" + paper[5000:5019] + "。", paper) is None  # 19 characters are not a copy
 
 
 # --- the reader, driven ----------------------------------------------------------------------------
