@@ -207,3 +207,16 @@ def test_the_english_reader_is_unchanged(monkeypatch, ev):
     assert "中文文本的来源" not in shown and "周恩来对朝鲜代表团" not in shown
     assert "<div class='ov-excerpt ov-original' lang='zh-Hans'>我们在东北" in page
     assert "ov-chinese" not in page
+
+
+def test_the_evidence_picker_names_documents_by_their_chinese_heading(chinese, ev):
+    """The essay planner's document menu (lesson 08) uses the same Chinese headings as the reader."""
+    from course.coursework import evidence_bank
+    from course.coursework.planner_widget import EvidencePicker
+
+    picker = EvidencePicker("07-where-the-troops-went", evidence_bank.tables(ev))
+    labels = [label for label, _id in picker.document.options]
+    expected = ev.excerpts[ev.excerpts.lesson == "07-where-the-troops-went"].sort_values("order")
+    assert labels == [f"文献 {chr(65 + i)}：{h}" for i, h in enumerate(expected.heading_zh)]
+    picker.document.value = "zhou-kim-talks-1958-02-15-l07"
+    assert picker.document.label.endswith("东北再增加两个军")
