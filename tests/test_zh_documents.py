@@ -160,8 +160,13 @@ def _visible(page: str) -> str:
     return " ".join(text.split())
 
 
-def test_the_chinese_reader_shows_a_chinese_original_as_original(chinese, ev):
-    page = document_html("zhou-kim-talks-1958-02-15-l07", ev)
+def test_the_chinese_reader_shows_a_chinese_original_as_original(chinese, ev, monkeypatch):
+    from course.display import documents
+
+    shown_objects = []
+    monkeypatch.setattr(documents, "display", shown_objects.append)
+    documents.show_document("zhou-kim-talks-1958-02-15-l07")  # what a lesson cell calls
+    (page,) = [obj.data for obj in shown_objects]
     shown = _visible(page)
     assert "我们在东北原有四个军，志愿军撤退后再增加两个军。" in shown
     assert "原文（" in shown and "引自田武雄 2014，注53" in shown
