@@ -4,6 +4,12 @@
 the original beside the English where we have it, who wrote it for whom and when, where it is
 kept, the translation chain and the terms it is quoted under, from data/excerpts.csv and
 data/paragraphs.csv. `show_documents(lesson)` shows a lesson's documents in order.
+
+In the Chinese edition (ONE_VOICE_LANG=zh_Hans) each paragraph shows its `text_zh`: the document's
+own Chinese where it can be read exactly, a published Chinese translation (Tian's quotations of
+Russian records), or our translation with the English it was made from beside it; a provenance
+line says which, from `text_zh_kind` and `text_zh_source`. Headings and locations come from their
+`_zh` twins.
 """
 
 from __future__ import annotations
