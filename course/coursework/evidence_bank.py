@@ -62,14 +62,15 @@ class Item:
 
 def tables(ev=None) -> dict[str, Any]:
     """Lesson, letter and paragraphs of every excerpt, and the claims, from data/ (or a given Evidence)."""
-    if ev is None:
-        from course.evidence.package import evidence
+    from course.evidence.package import evidence, localized
 
+    if ev is None:
         ev = evidence()
     lesson_of, letter_of, headings = {}, {}, {}
     for lesson, rows in ev.excerpts.groupby("lesson"):
         for i, row in enumerate(rows.sort_values("order").itertuples()):
-            lesson_of[row.id], letter_of[row.id], headings[row.id] = lesson, string.ascii_uppercase[i % 26], row.heading
+            heading = localized(row._asdict(), "heading")  # heading_zh in the Chinese edition
+            lesson_of[row.id], letter_of[row.id], headings[row.id] = lesson, string.ascii_uppercase[i % 26], heading
     paragraphs: dict[str, list[int]] = {}
     for row in ev.paragraphs.sort_values("n").itertuples():
         paragraphs.setdefault(row.excerpt_id, []).append(int(row.n))

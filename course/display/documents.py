@@ -4,6 +4,12 @@
 the original beside the English where we have it, who wrote it for whom and when, where it is
 kept, the translation chain and the terms it is quoted under, from data/excerpts.csv and
 data/paragraphs.csv. `show_documents(lesson)` shows a lesson's documents in order.
+
+In the Chinese edition (ONE_VOICE_LANG=zh_Hans) each paragraph shows its `text_zh`: the document's
+own Chinese where it can be read exactly, a published Chinese translation (Tian's quotations of
+Russian records), or our translation with the English it was made from beside it; a provenance
+line says which, from `text_zh_kind` and `text_zh_source`. Headings and locations come from their
+`_zh` twins.
 """
 
 from __future__ import annotations
@@ -14,16 +20,50 @@ from IPython.display import HTML, display
 
 from course.display.archives import archive_terms
 from course.display.cards import _present, _text
-from course.display.scripts import lang_of
+from course.display.scripts import HAN, lang_of
 from course.display.templating import render
-from course.evidence.package import Evidence, evidence
+from course.evidence.package import Evidence, evidence, localized
 from course.i18n import N_, _, format_date
+from course.settings import data_suffix
 
 RIGHTS = {
     "public-domain": N_("Public domain (a US government work)."),
     "official-document": N_("An official government text, quoted with attribution."),
     "quoted-excerpt": N_("Quoted for teaching with attribution; not under this collection's CC BY licence."),
 }
+
+
+# How the Chinese edition labels the Chinese text of each paragraph (paragraphs.csv `text_zh_kind`).
+PROVENANCE = {
+    "original": N_("Original text ({source})."),
+    "published-translation": N_("Published translation ({source})."),
+    "ours": N_("Translated by this collection ({source})."),
+}
+
+
+def _provenance(paragraphs) -> list[dict]:
+    """One line per (kind, source) of the paragraphs' Chinese text, naming the paragraphs when they differ."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for p in paragraphs.itertuples():
+        groups.setdefault((p.text_zh_kind, p.text_zh_source), []).append(int(p.n))
+    whole = len(groups) == 1
+    return [
+        {
+            "paragraphs": "" if whole else ", ".join(f"¶{n}" for n in numbers),
+            "text": _(PROVENANCE[kind], source=source),
+        }
+        for (kind, source), numbers in groups.items()
+    ]
+
+
+def _title(source) -> str:
+    """The document's title in the current language: in Chinese, its Chinese title where it has one."""
+    if not data_suffix():
+        return source.title_en
+    for candidate in (source.get("title_zh"), source.title):
+        if _present(candidate) and lang_of(candidate, "") in ("zh-Hans", "zh-Hant"):
+            return candidate
+    return source.title_en
 
 
 def _letter(ev: Evidence, excerpt) -> str:
@@ -46,37 +86,54 @@ def _document(ev: Evidence, excerpt_id: str) -> dict:
     excerpt = rows.iloc[0]
     source = ev.sources.set_index("id").loc[excerpt.source_id]
     paragraphs = ev.paragraphs[ev.paragraphs.excerpt_id == excerpt_id].sort_values("n")
-    title_original = "" if source.title == source.title_en else _text(source.title)
+    chinese = bool(data_suffix())
+    title = _title(source)
+    title_original = "" if source.title in (source.title_en, title) else _text(source.title)
     translator = _("original English") if excerpt.translator.startswith("original English") else excerpt.translator
     return {
         "id": excerpt.id,
         "source_id": excerpt.source_id,
         "letter": _letter(ev, excerpt),
-        "heading": excerpt.heading,
-        "title": source.title_en,
+        "heading": localized(excerpt, "heading"),
+        "title": title,
+        "title_lang": lang_of(title),
         "title_original": title_original,
-        "title_lang": lang_of(title_original),
-        "creator": _text(source.creator),
-        "audience": _text(source.audience),
+        "title_original_lang": lang_of(title_original),
+        "creator": localized(source, "creator"),
+        "audience": localized(source, "audience"),
         "date": format_date(source.date) if _present(source.date) else "",
         "archive": ", ".join(p for p in (source.archive, source.reference) if _present(p)),
         "archive_terms": archive_terms(", ".join(p for p in (source.archive, source.reference) if _present(p))),
-        "location": excerpt.location,
+        "location": localized(excerpt, "location"),
         "copy": excerpt["copy"],
         "chain": excerpt.translation_chain.rstrip("."),
         "translator": translator,
         "translator_named_in_chain": "English" in excerpt.translation_chain,
         "rights": _(RIGHTS[excerpt.rights]),
         "visible_only": bool(excerpt.visible_only),
-        "paragraphs": [
-            {
-                "n": int(p.n),
-                "original": _text(p.original),
-                "english": p.english,
-                "original_lang": lang_of(_text(p.original), excerpt.language),
-            }
-            for p in paragraphs.itertuples()
-        ],
+        "chinese": chinese,
+        "provenance": _provenance(paragraphs) if chinese else [],
+        "paragraphs": [_paragraph(p, excerpt, chinese) for p in paragraphs.itertuples()],
+    }
+
+
+def _paragraph(p, excerpt, chinese: bool) -> dict:
+    """One numbered paragraph. English edition: the original beside the English. Chinese edition: the
+    Chinese text (the original, a published translation, or ours), and beside our own translations
+    the English we translated from."""
+    if not chinese:
+        return {
+            "n": int(p.n),
+            "original": _text(p.original),
+            "original_lang": lang_of(_text(p.original), excerpt.language),
+            "english": p.english,
+        }
+    return {
+        "n": int(p.n),
+        "original": p.text_zh,
+        # simplified or traditional, read from the Chinese characters alone (an archive's "ф." is no reason for ru)
+        "original_lang": lang_of("".join(HAN.findall(p.text_zh)), "zh-Hans"),
+        "english": p.english if p.text_zh_kind == "ours" else "",
     }
 
 
