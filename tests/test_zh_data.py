@@ -2,9 +2,10 @@
 the twin is Chinese, keeps the English text's dates (as 1958年2月5日), copies nothing of Tian's
 paper, and is what the cards, cast list, timeline and explorers show under ONE_VOICE_LANG=zh_Hans.
 
-Which columns a student sees was read off the renderers: source cards (title, audience, what it can
-and cannot tell us, the notes for historians), the timeline and who-knew-what (event, conveys), the
-cast list (role), the argument map (text, note), the plan comparison (value, note). The notes of
+Which columns a student sees was read off the renderers: source cards (title, creator, archive,
+audience, what it can and cannot tell us, the notes for historians), the timeline and who-knew-what
+(event, conveys), the cast list (role), the argument map (text, note), the plan comparison (value,
+note). The notes of
 events.csv and forces.csv are shown by no renderer, so they have no twin; codes (party, type,
 language, basis, series) are translated through gettext, not data columns.
 """
@@ -32,6 +33,7 @@ from tests.zh_checks import chinese_share, copied_runs, english_dates, missing_d
 # (file, English column, its Chinese twin). The twin is needed wherever the English has text.
 TWINS = (
     ("sources.csv", "audience", "audience_zh"),
+    ("sources.csv", "archive", "archive_zh"),
     ("sources.csv", "can_tell", "can_tell_zh"),
     ("sources.csv", "cannot_tell", "cannot_tell_zh"),
     ("sources.csv", "note", "note_zh"),
@@ -61,7 +63,8 @@ def rows(folder: Path, file: str) -> list[tuple[int, dict]]:
 
 def twin_pairs(folder: Path):
     """(file, line, row id, English column, twin column, English text, twin text) for every twin
-    whose English has text; the sources' title pairs with title_zh where `title` is not Chinese."""
+    whose English has text. A source's title and creator need a twin only where they are not already
+    Chinese (a Chinese `title` or `creator` is shown as it is)."""
     for file, english, twin in TWINS:
         for line, row in rows(folder, file):
             if row[english].strip():
@@ -69,6 +72,8 @@ def twin_pairs(folder: Path):
     for line, row in rows(folder, "sources.csv"):
         if chinese_share(row["title"]) < CHINESE_SHARE:
             yield "sources.csv", line, row["id"], "title_en", "title_zh", row["title_en"], row.get("title_zh", "")
+        if row["creator"].strip() and chinese_share(row["creator"]) < CHINESE_SHARE:
+            yield "sources.csv", line, row["id"], "creator", "creator_zh", row["creator"], row.get("creator_zh", "")
 
 
 def _row_id(row: dict) -> str:
@@ -143,11 +148,15 @@ def test_an_emptied_required_twin_stops_loading_with_a_clear_message(data_copy, 
 def test_the_schema_describes_every_twin_and_requires_those_whose_english_is_required():
     descriptor = __import__("json").loads((data_dir() / "datapackage.json").read_text(encoding="utf-8"))
     fields = {(r["path"], f["name"]): f for r in descriptor["resources"] for f in r["schema"]["fields"]}
-    for file, english, twin in (*TWINS, ("sources.csv", "title_en", "title_zh")):
+    for file, english, twin in (
+        *TWINS,
+        ("sources.csv", "title_en", "title_zh"),
+        ("sources.csv", "creator", "creator_zh"),
+    ):
         field = fields[(file, twin)]
         assert field["type"] == "string" and "Chinese" in field["description"], (file, twin)
         english_required = fields[(file, english)].get("constraints", {}).get("required", False)
-        if english != "title_en":
+        if english not in ("title_en", "creator"):
             assert field.get("constraints", {}).get("required", False) == english_required, (file, twin)
 
 
@@ -170,6 +179,7 @@ def test_the_script_check_tells_a_half_translated_twin():
     assert chinese_share(english) == 0
     assert chinese_share("金日成没有当场表态，只答应考虑这个想法。") == 1
     assert chinese_share("金日成没有当场表态，but promised to weigh the idea.") < CHINESE_SHARE
+    assert chinese_share("普扎诺夫（А. М. Пузанов）") == 1 and chinese_share("（Kim did not commit himself）") == 0
 
 
 def test_every_twin_gives_the_dates_of_its_english_in_chinese_form():
@@ -222,7 +232,7 @@ def chinese(monkeypatch):
 def test_a_source_card_shows_the_chinese_title_and_what_it_can_and_cannot_tell(ev, chinese):
     row = ev.sources[ev.sources.id == "frus-1958-60-v18-d213"].iloc[0]
     shown = visible(source_card_html(row))
-    for column in ("title_zh", "audience_zh", "can_tell_zh", "cannot_tell_zh", "note_zh"):
+    for column in ("title_zh", "creator_zh", "archive_zh", "audience_zh", "can_tell_zh", "cannot_tell_zh", "note_zh"):
         assert row[column] in shown, column
     for column in ("can_tell", "cannot_tell", "note"):  # (the English title shown beside it names the audience)
         assert row[column] not in shown, column
@@ -237,6 +247,7 @@ def test_a_source_whose_own_title_is_chinese_keeps_it(ev, chinese):
 
 def test_the_source_reader_finds_and_shows_a_card_in_chinese(ev, chinese):
     explorer = SourceReaderExplorer(evidence=ev)
+    assert ("俄罗斯联邦对外政策档案馆（AVPRF）", "AVPRF") in explorer.archive.options
     explorer.text.value = "亚洲无核区"  # words only the Chinese twins contain
     row = ev.sources[ev.sources.id == "fmfa-far-east-dept-1958-01-16"].iloc[0]
     assert explorer.current.ids == ("fmfa-far-east-dept-1958-01-16",)

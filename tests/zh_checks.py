@@ -90,9 +90,17 @@ def missing_dates(english: str, chinese: str) -> list[str]:
     return missing
 
 
+# A foreign name's original form in full-width parentheses, as Chinese writes it: 尤金（П. Ф. Юдин）.
+ORIGINAL_FORM = re.compile(r"（[^（）\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]*）")
+
+
 def chinese_share(text: str) -> float:
-    """The share of CJK characters among the units of `text` (0 for English, 1 for Chinese with no Latin word)."""
-    units = UNIT.findall(text) if isinstance(text, str) else []
+    """The share of CJK characters among the units of `text` (0 for English, 1 for Chinese with no Latin word).
+
+    Original forms in full-width parentheses, 罗伯逊（Walter S. Robertson）, do not count: they follow the
+    Chinese form of a name, as Chinese writing does.
+    """
+    units = UNIT.findall(ORIGINAL_FORM.sub("", text)) if isinstance(text, str) else []
     return sum(bool(CJK.fullmatch(u)) for u in units) / len(units) if units else 0.0
 
 
@@ -104,12 +112,14 @@ def copied_runs(text: str, paper: str | set[str]) -> list[str]:
     """The RUN-character runs of `text` that also occur in the paper (both without whitespace).
 
     Short marked quotations (“…” under 20 characters: Tian's or a document's own words, which our
-    text is meant to quote exactly) and web addresses are not our prose; the text is cut at them, so
-    no run spans one. A quotation of 20 characters or more is not exempt.
+    text is meant to quote exactly), web addresses and a name's original form in full-width
+    parentheses (（Christian F. Ostermann）) are not our prose; the text is cut at them, so no run
+    spans one. A quotation of 20 characters or more is not exempt.
     """
     runs = paper if isinstance(paper, set) else paper_runs(paper)
     found = []
-    for piece in re.split(f"{QUOTATION.pattern}|{URL.pattern}", text if isinstance(text, str) else ""):
+    pattern = f"{QUOTATION.pattern}|{URL.pattern}|{ORIGINAL_FORM.pattern}"
+    for piece in re.split(pattern, text if isinstance(text, str) else ""):
         piece = squeeze(piece)
         found += [piece[i : i + RUN] for i in range(len(piece) - RUN + 1) if piece[i : i + RUN] in runs]
     return found

@@ -14,7 +14,7 @@ import pandas as pd
 
 from course.display.cards import display_title, source_card_html
 from course.display.templating import render
-from course.evidence.package import Evidence
+from course.evidence.package import Evidence, localized
 from course.explorers.base import Cache, Explorer
 from course.i18n import N_, _
 from course.settings import data_suffix
@@ -38,7 +38,7 @@ SEARCHED_COLUMNS = (
     "note",
 )
 # In another language the search also reads these columns' twins (`can_tell_zh`), which the cards show.
-TRANSLATED_COLUMNS = ("title", "audience", "can_tell", "cannot_tell", "note")
+TRANSLATED_COLUMNS = ("title", "creator", "archive", "audience", "can_tell", "cannot_tell", "note")
 TABLE_COLUMNS = ("id", "date", "type", "party", "language", "primary", "title")
 TABLE_HEADERS = (
     N_("Id"),
@@ -225,11 +225,24 @@ def _cell_text(value) -> object:
     return "" if pd.isna(value) else value
 
 
-def _options(values, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """Dropdown choices: All first, then the values present in the data, labelled (a value without a label as itself)."""
+def _options(values, labels: dict[str, str] | None = None, translate: bool = True) -> list[tuple[str, str]]:
+    """Dropdown choices: All first, then the values present in the data, labelled (a value without a label as itself).
+
+    Labels are messages to translate, or (`translate=False`) text already in the current language.
+    """
     present = sorted({v for v in values if isinstance(v, str) and v})
     labels = labels or {}
-    return [(_("All"), ANY)] + [(_(labels[v]) if v in labels else v, v) for v in present]
+    shown = (lambda label: _(label)) if translate else (lambda label: label)
+    return [(_("All"), ANY)] + [(shown(labels[v]) if v in labels else v, v) for v in present]
+
+
+def _archive_names(sources: pd.DataFrame) -> dict[str, str]:
+    """Each archive's name in the current language (its `archive_zh` twin in Chinese), by the name in `archive`."""
+    return {row["archive"]: localized(row, "archive") for row in sources.to_dict("records") if _present(row["archive"])}
+
+
+def _present(value) -> bool:
+    return isinstance(value, str) and bool(value)
 
 
 class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
@@ -247,7 +260,7 @@ class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
         self.type = widgets.Dropdown(description=_("Type"), options=_options(sources["type"], TYPE_LABELS), style=style)
         self.archive = widgets.Dropdown(
             description=_("Archive"),
-            options=_options(sources["archive"]),
+            options=_options(sources["archive"], _archive_names(sources), translate=False),
             style=style,
             layout=widgets.Layout(width="32em"),
         )
