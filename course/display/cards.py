@@ -12,12 +12,14 @@ from IPython.display import HTML, display
 
 from course.display.scripts import lang_of
 from course.display.templating import render
-from course.evidence.package import evidence
+from course.evidence.package import evidence, localized
 from course.i18n import _, format_date
+from course.settings import data_suffix
 
 __all__ = [
     "cast_html",
     "course_map_html",
+    "display_title",
     "event_html",
     "show_cast",
     "show_course_map",
@@ -43,10 +45,22 @@ def sources_line_html(source_ids) -> str:
     return render("display/sources_line.html.j2", ids=list(source_ids))
 
 
+def display_title(row) -> str:
+    """A source's title in the current language: `title_en` in English; in Chinese, `title_zh`, or
+    `title` itself where the source's own title is Chinese (then `title_zh` is left empty)."""
+    title, english = _text(row.get("title")), _text(row.get("title_en"))
+    if data_suffix():
+        if _present(row.get(f"title_{data_suffix()}")):
+            return row[f"title_{data_suffix()}"]
+        if lang_of(title, "").startswith("zh"):
+            return title
+    return english or title
+
+
 def _event(row: pd.Series) -> dict:
     return {
         "when": format_date(row["date"], row["date_precision"]),
-        "text": row["event"],
+        "text": localized(row, "event"),
         "source_ids": list(row["source_ids"]),
     }
 
@@ -88,26 +102,27 @@ def _card(row: pd.Series) -> dict:
     translator = ""
     if english and _present(row["translator"]):
         translator = _("our translation, One Voice, 1958") if row["translator"] == "ours" else row["translator"]
-    title_original = "" if row["title"] == row["title_en"] else _text(row["title"])
+    heading = display_title(row)
+    title_original = "" if row["title"] in (row["title_en"], heading) else _text(row["title"])
     url = row["url"] if _present(row["url"]) and row["url"].startswith(("https://", "http://")) else ""
     return {
         "id": row["id"],
-        "title_en": row["title_en"],
+        "title": heading,
         "primary": bool(row["primary"]),
         "title_original": title_original,
         "title_lang": lang_of(title_original),
-        "creator": _text(row["creator"]),
+        "creator": localized(row, "creator"),
         "date": format_date(row["date"]) if _present(row["date"]) else "",
-        "audience": _text(row["audience"]),
-        "archive": ", ".join(p for p in (row["archive"], row["reference"]) if _present(p)),
+        "audience": localized(row, "audience"),
+        "archive": ", ".join(p for p in (localized(row, "archive"), row["reference"]) if _present(p)),
         "quote": original,
         "quote_lang": "en" if only_translation else lang_of(original),
         "relayed": relayed,
         "english": "" if only_translation else english,
         "translator": translator,
-        "can_tell": _text(row["can_tell"]),
-        "cannot_tell": _text(row["cannot_tell"]),
-        "note": _text(row["note"]),
+        "can_tell": localized(row, "can_tell"),
+        "cannot_tell": localized(row, "cannot_tell"),
+        "note": localized(row, "note"),
         "url": url,
     }
 
@@ -127,14 +142,14 @@ def cast_html(people: pd.DataFrame) -> str:
     """A cast list: one English form per name for running prose, the other forms beside it, each with its lang."""
     rows = [
         {
-            "name_en": p.name_en,
-            "name_zh": _text(p.name_zh),
-            "zh_lang": lang_of(_text(p.name_zh), "zh-Hans"),
-            "name_other": _text(p.name_other),
-            "other_lang": lang_of(_text(p.name_other)),
-            "role": _text(p.role),
+            "name_en": p["name_en"],
+            "name_zh": _text(p["name_zh"]),
+            "zh_lang": lang_of(_text(p["name_zh"]), "zh-Hans"),
+            "name_other": _text(p["name_other"]),
+            "other_lang": lang_of(_text(p["name_other"])),
+            "role": localized(p, "role"),
         }
-        for p in people.itertuples()
+        for _index, p in people.iterrows()
     ]
     return render("display/cast.html.j2", people=rows)
 

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from course.display.templating import render
-from course.evidence.package import Evidence
+from course.evidence.package import Evidence, localized
 from course.explorers.base import Cache, Explorer
 from course.i18n import N_, _
 
@@ -79,11 +79,14 @@ def slice_for(claims: pd.DataFrame, lesson: str | None = None) -> pd.DataFrame:
 
 
 def short(text: str, width: int = OPTION_WIDTH) -> str:
-    """The start of a text, cut at a word boundary, with an ellipsis when cut."""
+    """The start of a text, cut at a word boundary (Chinese, which has none, at the width), with an ellipsis when cut."""
     if len(text) <= width:
         return text
-    cut = text[:width].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + "…"
+    cut = text[:width]
+    at_space = cut.rsplit(" ", 1)[0]
+    if len(at_space) >= width // 2:
+        cut = at_space
+    return cut.rstrip(",;:，；：、") + "…"
 
 
 def badge_text(kind: str, hedged: bool) -> str:
@@ -110,7 +113,7 @@ def border_style(kind: str, hedged: bool) -> str:
 
 
 def option_label(row) -> str:
-    return _("{id} — {text}", id=row["id"], text=short(row["text"]))
+    return _("{id} — {text}", id=row["id"], text=short(localized(row, "text")))
 
 
 @dataclass(frozen=True)
@@ -198,18 +201,16 @@ def _badge(row: dict) -> dict:
 
 
 def _node(row: dict) -> dict:
-    text_zh = row.get("text_zh")
-    note = row.get("note")
+    """A node in the current language (`text_zh` and `note_zh` in the Chinese edition)."""
     return {
         "id": row["id"],
         "kind": row["kind"],
         "hedged": bool(row["hedged"]),
         "badge": _badge(row),
         "where": _("Tian 2014, {section} · lesson {lesson}", section=row["section"], lesson=row["lesson"]),
-        "text": row["text"],
-        "text_zh": text_zh if isinstance(text_zh, str) and text_zh else None,
+        "text": localized(row, "text"),
         "sources": tuple(row["source_ids"] or ()),
-        "note": note if isinstance(note, str) and note else None,
+        "note": localized(row, "note") or None,
     }
 
 
@@ -251,8 +252,8 @@ def _outline_html(prepared: _Slice, selected: str) -> str:
                     "id": node,
                     "badge": _badge(row),
                     "relation": relation_label(row["relation"]),
-                    "text": row["text"],
-                    "short": short(row["text"], OUTLINE_WIDTH),
+                    "text": localized(row, "text"),
+                    "short": short(localized(row, "text"), OUTLINE_WIDTH),
                     "selected": node == selected,
                     "children": items(inside, seen | {node}),
                 }
@@ -273,7 +274,7 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
             _("Bears on"): frame["target"].map(lambda v: _target(v) or ""),
             _("Section"): frame["section"],
             _("Lesson"): frame["lesson"],
-            _("Text"): frame["text"],
+            _("Text"): [localized(row, "text") for row in frame.to_dict("records")],
             _("Source ids"): frame["source_ids"].map(lambda ids: "; ".join(ids or ())),
         }
     ).reset_index(drop=True)
@@ -378,12 +379,11 @@ class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
 
     def _button(self, row: dict) -> widgets.Button:
         hedged = bool(row["hedged"])
-        label = _(
-            "{id} · {kind} · {text}", id=row["id"], kind=badge_text(row["kind"], hedged), text=short(row["text"], 60)
-        )
+        text = localized(row, "text")
+        label = _("{id} · {kind} · {text}", id=row["id"], kind=badge_text(row["kind"], hedged), text=short(text, 60))
         button = widgets.Button(
             description=label,
-            tooltip=_("Open {id}: {text}", id=row["id"], text=short(row["text"], 300)),
+            tooltip=_("Open {id}: {text}", id=row["id"], text=short(text, 300)),
             layout=widgets.Layout(width="auto", max_width="100%", border=border_style(row["kind"], hedged)),
         )
         button.on_click(lambda _button, node=row["id"]: self.go(node))

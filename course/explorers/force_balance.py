@@ -42,6 +42,8 @@ SERIES_LABELS = {
     "UN_incl_ROK": N_("UN forces including ROK"),
 }
 ESTIMATE_LABELS = {"low": N_("low"), "strength": N_("best"), "high": N_("high")}
+# How a stored best estimate was reached (forces.csv `basis`), as the table shows it.
+BASIS_LABELS = {"reported": N_("reported"), "derived": N_("derived"), "interpolated": N_("interpolated")}
 ESTIMATE_TOOLTIPS = {
     "low": N_("The lowest figure the sources allow, for every series"),
     "strength": N_("Our best estimate for every series"),
@@ -68,6 +70,11 @@ def series_label(series: str) -> str:
 
 def estimate_label(estimate: str) -> str:
     return _(ESTIMATE_LABELS[estimate])
+
+
+def basis_label(basis) -> str:
+    """A `basis` code in the current language (a value outside the codes as it is)."""
+    return _(BASIS_LABELS[basis]) if basis in BASIS_LABELS else basis
 
 
 @dataclass(frozen=True)
@@ -141,7 +148,7 @@ def _build_table(forces: pd.DataFrame, tables: dict[str, pd.DataFrame], estimate
             if series in COMPUTED_FROM:
                 basis = _("computed: {parts}", parts=" + ".join(series_label(p) for p in parts))
             else:
-                basis = stored[(year, series)].basis
+                basis = basis_label(stored[(year, series)].basis)
             sources = dict.fromkeys(s for part in parts for s in stored[(year, part)].source_ids)
             records.append(
                 {

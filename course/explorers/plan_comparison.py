@@ -16,8 +16,9 @@ from dataclasses import dataclass, field, replace
 import ipywidgets as widgets
 import pandas as pd
 
+from course.display.cards import display_title
 from course.display.templating import render
-from course.evidence.package import Evidence
+from course.evidence.package import Evidence, localized
 from course.explorers.base import Cache, Explorer
 from course.i18n import N_, _, locale
 
@@ -215,10 +216,10 @@ def _cell(state: PlanComparisonState, rows: dict[Key, pd.Series], plan: str, dim
         plan,
         dimension,
         True,
-        row["value"],
+        localized(row, "value"),
         tuple(row["source_ids"] or ()),
         bool(row["hedged"]),
-        row["note"] if isinstance(row["note"], str) else None,
+        localized(row, "note") or None,
         accepted,
         prediction,
         matched,
@@ -226,17 +227,19 @@ def _cell(state: PlanComparisonState, rows: dict[Key, pd.Series], plan: str, dim
 
 
 def _citations(sources: pd.DataFrame) -> dict[str, str]:
-    """Source id -> short citation (English title, date). Cached per DataFrame: the controls never change it."""
+    """Source id -> short citation (title in the current language, date). Cached per DataFrame and language."""
     return CITATIONS.get(
-        sources, "citations", lambda: {row.id: _short_citation(row.title_en, row.date) for row in sources.itertuples()}
+        sources,
+        "citations",
+        lambda: {row["id"]: _short_citation(display_title(row), row["date"]) for row in sources.to_dict("records")},
     )
 
 
 def _short_citation(title, date) -> str:
-    """English title, plus the year when the title does not already give it."""
+    """The title, plus the year when the title does not already give it."""
     title = title if isinstance(title, str) else ""
     year = date[:4] if isinstance(date, str) else ""
-    return f"{title}, {year}" if year and year not in title else title
+    return _("{title}, {year}", title=title, year=year) if year and year not in title else title
 
 
 def _feedback(cell: Cell) -> str:
@@ -291,7 +294,14 @@ def _notes_html(state: PlanComparisonState, cells: dict[Key, Cell]) -> str:
         return render("explorers/plan_comparison_no_notes.html.j2")
     columns = [_("Plan"), _("Dimension"), _("What the sources say"), _("Hedged"), _("Source ids"), _("How we know")]
     rows = [
-        [c.plan, c.dimension, c.value, _("yes") if c.hedged else _("no"), "; ".join(c.source_ids), c.note or ""]
+        [
+            plan_label(c.plan),
+            dimension_label(c.dimension),
+            c.value,
+            _("yes") if c.hedged else _("no"),
+            "; ".join(c.source_ids),
+            c.note or "",
+        ]
         for c in shown
     ]
     return render("explorers/table.html.j2", columns=columns, rows=rows, caption=None, marked=None)

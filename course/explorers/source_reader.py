@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
-from course.display.cards import source_card_html
+from course.display.cards import display_title, source_card_html
 from course.display.templating import render
-from course.evidence.package import Evidence
+from course.evidence.package import Evidence, localized
 from course.explorers.base import Cache, Explorer
 from course.i18n import N_, _
+from course.settings import data_suffix
 
 ANY = ""  # the "All" choice of every dropdown
 MAX_CARDS = 25
@@ -36,7 +37,9 @@ SEARCHED_COLUMNS = (
     "cannot_tell",
     "note",
 )
-TABLE_COLUMNS = ("id", "date", "type", "party", "language", "primary", "title_en")
+# In another language the search also reads these columns' twins (`can_tell_zh`), which the cards show.
+TRANSLATED_COLUMNS = ("title", "creator", "archive", "audience", "can_tell", "cannot_tell", "note")
+TABLE_COLUMNS = ("id", "date", "type", "party", "language", "primary", "title")
 TABLE_HEADERS = (
     N_("Id"),
     N_("Date"),
@@ -44,7 +47,7 @@ TABLE_HEADERS = (
     N_("Whose document"),
     N_("Language"),
     N_("Primary"),
-    N_("Title (English)"),
+    N_("Title"),
 )
 PREPARED = Cache(limit=8)
 
@@ -120,7 +123,10 @@ def _prepare(sources: pd.DataFrame) -> pd.DataFrame:
     frame = sources.copy()
     frame["year"] = pd.to_numeric(frame["date"].str[:4], errors="coerce").astype("Int64")
     frame["sort_date"] = frame["date"].map(_first_day)
-    frame["haystack"] = frame[list(SEARCHED_COLUMNS)].apply(
+    suffix = data_suffix()
+    twins = [f"{column}_{suffix}" for column in TRANSLATED_COLUMNS] if suffix else []
+    searched = list(SEARCHED_COLUMNS) + [column for column in twins if column in frame.columns]
+    frame["haystack"] = frame[searched].apply(
         lambda row: "\n".join(v for v in row if isinstance(v, str)).casefold(), axis=1
     )
     return frame.sort_values(["sort_date", "id"], na_position="last", kind="stable").reset_index(drop=True)
@@ -177,7 +183,7 @@ def view(state: SourceReaderState, evidence: Evidence) -> SourceReaderView:
         else ""
     )
     cards = [source_card_html(row) for _index, row in shown.iterrows()]
-    table = matches[list(TABLE_COLUMNS)].reset_index(drop=True)
+    table = _table(matches)
     rows = [[_cell_text(value) for value in row] for row in table.itertuples(index=False)]
     return SourceReaderView(
         ids=tuple(matches["id"]),
@@ -192,6 +198,26 @@ def view(state: SourceReaderState, evidence: Evidence) -> SourceReaderView:
     )
 
 
+def _label(value, labels: dict[str, str]) -> object:
+    return _(labels[value]) if value in labels else value
+
+
+def _table(matches: pd.DataFrame) -> pd.DataFrame:
+    """One row per match: codes as words and the title in the current language."""
+    return pd.DataFrame(
+        {
+            "id": matches["id"],
+            "date": matches["date"],
+            "type": matches["type"].map(lambda v: _label(v, TYPE_LABELS)),
+            "party": matches["party"].map(lambda v: _label(v, PARTY_LABELS)),
+            "language": matches["language"].map(lambda v: _label(v, LANGUAGE_LABELS)),
+            "primary": matches["primary"],
+            "title": [display_title(row) for row in matches.to_dict("records")],
+        },
+        columns=list(TABLE_COLUMNS),
+    ).reset_index(drop=True)
+
+
 def _cell_text(value) -> object:
     """A table cell: yes/no for the `primary` flag, nothing for a missing value."""
     if isinstance(value, bool):
@@ -199,11 +225,24 @@ def _cell_text(value) -> object:
     return "" if pd.isna(value) else value
 
 
-def _options(values, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """Dropdown choices: All first, then the values present in the data, labelled (a value without a label as itself)."""
+def _options(values, labels: dict[str, str] | None = None, translate: bool = True) -> list[tuple[str, str]]:
+    """Dropdown choices: All first, then the values present in the data, labelled (a value without a label as itself).
+
+    Labels are messages to translate, or (`translate=False`) text already in the current language.
+    """
     present = sorted({v for v in values if isinstance(v, str) and v})
     labels = labels or {}
-    return [(_("All"), ANY)] + [(_(labels[v]) if v in labels else v, v) for v in present]
+    shown = (lambda label: _(label)) if translate else (lambda label: label)
+    return [(_("All"), ANY)] + [(shown(labels[v]) if v in labels else v, v) for v in present]
+
+
+def _archive_names(sources: pd.DataFrame) -> dict[str, str]:
+    """Each archive's name in the current language (its `archive_zh` twin in Chinese), by the name in `archive`."""
+    return {row["archive"]: localized(row, "archive") for row in sources.to_dict("records") if _present(row["archive"])}
+
+
+def _present(value) -> bool:
+    return isinstance(value, str) and bool(value)
 
 
 class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
@@ -221,7 +260,7 @@ class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
         self.type = widgets.Dropdown(description=_("Type"), options=_options(sources["type"], TYPE_LABELS), style=style)
         self.archive = widgets.Dropdown(
             description=_("Archive"),
-            options=_options(sources["archive"]),
+            options=_options(sources["archive"], _archive_names(sources), translate=False),
             style=style,
             layout=widgets.Layout(width="32em"),
         )

@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from course.display.templating import render
-from course.evidence.package import Evidence
+from course.evidence.package import Evidence, localized
 from course.explorers.base import Cache, Explorer
 from course.i18n import N_, _, format_date
 
@@ -64,7 +64,11 @@ def _communications(events: pd.DataFrame) -> pd.DataFrame:
     passed = events[
         events["from_party"].notna() & events["to_party"].notna() & (events["from_party"] != events["to_party"])
     ]
-    frame = passed.rename(columns={"id": "event_id"})[COLUMNS]
+    records = passed.to_dict("records")
+    frame = passed.rename(columns={"id": "event_id"})[COLUMNS].assign(
+        conveys=[localized(row, "conveys") or None for row in records],
+        event=[localized(row, "event") for row in records],
+    )
     return frame.sort_values(["date_start", "event_id"], kind="stable").reset_index(drop=True)
 
 
@@ -159,8 +163,8 @@ def _log(events: pd.DataFrame, date: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             _("Date"): frame["date"],
-            _("From"): frame["from_party"],
-            _("To"): frame["to_party"],
+            _("From"): frame["from_party"].map(party_name),
+            _("To"): frame["to_party"].map(party_name),
             _("What passed"): frame["conveys"],
             _("Event id"): frame["event_id"],
             _("Source ids"): frame["source_ids"].map("; ".join),
@@ -213,7 +217,10 @@ def key_dates(events: pd.DataFrame) -> list[tuple[str, str]]:
     ]
     labels = []
     for date, group in inside.groupby("date", sort=True):
-        what = "; ".join(f"{a}→{b}: {c}" for a, b, c in zip(group["from_party"], group["to_party"], group["conveys"]))
+        what = "; ".join(
+            f"{party_name(a)}→{party_name(b)}: {c}"
+            for a, b, c in zip(group["from_party"], group["to_party"], group["conveys"])
+        )
         labels.append((f"{date} — {what}", date))
     return labels
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as widgets
 from IPython.display import HTML
 
+from course.display.cards import display_title
 from course.display.templating import render
 from course.evidence.package import Evidence, force_table
 from course.explorers.base import Explorer
@@ -106,7 +107,8 @@ def extra_kpa_needed(un_side: int, communist_side: int, un_1956: int, communist_
 
 
 def _source_note(evidence: Evidence) -> str:
-    titles = evidence.sources.loc[evidence.sources.id == PUZANOV_SOURCE, "title_en"]
+    rows = evidence.sources[evidence.sources.id == PUZANOV_SOURCE]
+    titles = [display_title(row) for row in rows.to_dict("records")]
     values = {"source_id": PUZANOV_SOURCE}
     if len(titles):
         return _(
@@ -115,7 +117,7 @@ def _source_note(evidence: Evidence) -> str:
             "recorded in his journal: without the Chinese troops the North would have to enlist many more "
             "soldiers and spend more on its army, and its economy could not bear that (source id {source_id}: "
             "{title}; discussed in Tian 2014, §2.2).",
-            title=titles.iloc[0],
+            title=titles[0],
             **values,
         )
     return _(
