@@ -19,7 +19,7 @@ import string
 from IPython.display import HTML, display
 
 from course.display.archives import archive_terms
-from course.display.cards import _present, _text
+from course.display.cards import _present, _text, display_title
 from course.display.scripts import HAN, lang_of
 from course.display.templating import render
 from course.evidence.package import Evidence, evidence, localized
@@ -56,16 +56,6 @@ def _provenance(paragraphs) -> list[dict]:
     ]
 
 
-def _title(source) -> str:
-    """The document's title in the current language: in Chinese, its Chinese title where it has one."""
-    if not data_suffix():
-        return source.title_en
-    for candidate in (source.get("title_zh"), source.title):
-        if _present(candidate) and lang_of(candidate, "") in ("zh-Hans", "zh-Hant"):
-            return candidate
-    return source.title_en
-
-
 def _letter(ev: Evidence, excerpt) -> str:
     """A, B, C ... by the excerpt's order in its lesson, so students can say 'Document B, ¶2'."""
     siblings = ev.excerpts[ev.excerpts.lesson == excerpt.lesson].sort_values("order")
@@ -87,7 +77,7 @@ def _document(ev: Evidence, excerpt_id: str) -> dict:
     source = ev.sources.set_index("id").loc[excerpt.source_id]
     paragraphs = ev.paragraphs[ev.paragraphs.excerpt_id == excerpt_id].sort_values("n")
     chinese = bool(data_suffix())
-    title = _title(source)
+    title = display_title(source)
     title_original = "" if source.title in (source.title_en, title) else _text(source.title)
     translator = _("original English") if excerpt.translator.startswith("original English") else excerpt.translator
     return {
