@@ -4,6 +4,7 @@ no English left outside the catalogue, and a second language that really changes
 from __future__ import annotations
 
 import ast
+import io
 import re
 import string
 import subprocess
@@ -82,6 +83,51 @@ def test_a_translation_with_a_wrong_placeholder_is_caught():
     """The check above, on a planted defect: a translator who renames {ids}."""
     assert placeholders("来源：{ids}") == placeholders("Sources: {ids}")
     assert placeholders("来源：{id}") != placeholders("Sources: {ids}")
+
+
+# --- the release check: nothing left for a translator ------------------------------------------------------
+
+
+def needs_translator(catalog) -> list[str]:
+    """Messages a Chinese reader would not get in Chinese: no translation (gettext shows the English), or a
+    translation flagged fuzzy (the English changed since; the compiled catalogue leaves it out)."""
+    found = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        if message.fuzzy or not strings or not all(strings):
+            found.append(message.id if isinstance(message.id, str) else message.id[0])
+    return found
+
+
+def catalog_from(text: str):
+    return read_po(io.BytesIO(text.encode("utf-8")), locale="zh_Hans")
+
+
+def test_the_chinese_interface_catalogue_is_complete():
+    """No untranslated and no fuzzy message in zh_Hans: a release with one would show students English."""
+    with ZH_PO.open("rb") as handle:
+        catalog = read_po(handle, locale="zh_Hans")
+    assert len([m for m in catalog if m.id]) > 700
+    assert needs_translator(catalog) == [], "translate these messages (and remove their fuzzy flag) before release"
+
+
+def plant(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def test_the_release_check_catches_an_untranslated_and_a_fuzzy_message():
+    """The check above on copies of the real catalogue, each with one planted defect."""
+    text = ZH_PO.read_text(encoding="utf-8")
+    assert needs_translator(catalog_from(text)) == []
+    emptied = plant(text, 'msgid "Check"\nmsgstr "核对"\n', 'msgid "Check"\nmsgstr ""\n')
+    assert needs_translator(catalog_from(emptied)) == ["Check"]
+    plural = plant(text, 'msgstr[0] "不完全对：{n} 组中有 {right} 组配对正确。"', 'msgstr[0] ""')
+    assert needs_translator(catalog_from(plural)) == ["Not quite: {right} of {n} pair is right."]
+    fuzzy = plant(text, '\nmsgid "Correct."\n', '\n#, fuzzy\nmsgid "Correct."\n')
+    assert needs_translator(catalog_from(fuzzy)) == ["Correct."]
 
 
 # --- no English outside the catalogue --------------------------------------------------------------------
