@@ -31,6 +31,15 @@ def notebooks_dir() -> Path:
     return Path(os.environ.get("ONE_VOICE_NOTEBOOKS", ROOT_DIR / "notebooks"))
 
 
+def lessons_dir() -> Path:
+    """The lessons in the current language: notebooks/zh in Chinese (where it exists), else notebooks/."""
+    folder = notebooks_dir()
+    for name, lang in FOLDER_LANGUAGES.items():
+        if lang == language() and (folder / name).is_dir():
+            return folder / name
+    return folder
+
+
 def selfchecks_dir() -> Path:
     """The self-check banks (ONE_VOICE_SELFCHECKS; default: the banks shipped in the package)."""
     return Path(os.environ.get("ONE_VOICE_SELFCHECKS", PACKAGE_DIR / "coursework" / "banks"))
