@@ -28,7 +28,8 @@ from course.i18n import _, format_date, ngettext, pgettext
 # (notebooks/zh) says "第04课" where the English says "Lesson 04". The words around a lesson number, a
 # points label and an exercise number are therefore read from the same gettext messages the edits write
 # ("Lesson {numbers}" → "第{numbers}课"), so the patterns follow the current language (`Patterns.current`).
-SECTION = re.compile(r"^## ")
+# A `## ` heading opening a cell (a translated cell opens with its `<div lang="...">` first).
+SECTION = re.compile(r"^(?:<div lang=\"[^\"]*\">\s*)?## ")
 NUMBERED_HEADING = re.compile(r"^## \d+\. ", re.M)
 # The navigation line: the line that links the contents (../README.md; ../../README.md from notebooks/zh).
 NAV_LINE = re.compile(r"^.*\]\((?:\.\./)+README\.md\).*$", re.M)

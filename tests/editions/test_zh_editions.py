@@ -257,6 +257,26 @@ def test_a_build_in_chinese_needs_the_chinese_lessons(tmp_path, monkeypatch):
         build("reader", tmp_path / "out", language="fr")
 
 
+def test_a_chinese_lesson_loses_the_same_self_checks_exercises_and_sections_as_the_english(chinese, tmp_path):
+    course = config(
+        tmp_path,
+        "title: t\nintroduction: i\nlessons:\n  - {slug: china-chooses, selfchecks: off, exercises: off}\n",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EditionWarning)
+        (english,) = prepare(load_config(course))
+        with in_language("zh_Hans"):
+            (item,) = prepare(load_config(course))
+    original = zh_lesson(chinese, "05-china-chooses")
+    assert "## 5. 练习" in markdown(original) and any("nbgrader" in cell.metadata for cell in original.cells)
+    assert [cell.id for cell in item.nb.cells] == [cell.id for cell in english.nb.cells]
+    assert len(item.nb.cells) < len(original.cells)
+    numbers = [re.findall(r"^## (\d+)\. ", markdown(nb), flags=re.M) for nb in (item.nb, english.nb)]
+    assert numbers[0] == numbers[1] == [str(n) for n in range(1, len(numbers[0]) + 1)]
+    assert "## 5. 练习" not in markdown(item.nb) and not any("nbgrader" in cell.metadata for cell in item.nb.cells)
+    assert not any("self_check(" in cell.source for cell in item.nb.cells if cell.cell_type == "code")
+
+
 def test_the_build_leaves_the_interface_as_it_found_it(chinese, tmp_path):
     course = config(tmp_path, TWO_LESSONS)
     with in_language("zh_Hans"):
