@@ -55,8 +55,10 @@ class BuiltLesson:
 
 
 def edition_language(built: list[BuiltLesson]) -> str:
-    """The language the lessons are written in (a translated lesson says so in its metadata)."""
-    return built[0].nb.metadata["one_voice"].get("language", DEFAULT_LANGUAGE) if built else DEFAULT_LANGUAGE
+    """The language the lessons are written in: a translated lesson says so in its metadata (an instructor's own
+    extra lesson, which says nothing, goes where the translated lessons go)."""
+    languages = (item.nb.metadata["one_voice"].get("language") for item in built)
+    return next((language for language in languages if language), DEFAULT_LANGUAGE)
 
 
 def lessons_folder(built: list[BuiltLesson]) -> str:
