@@ -17,15 +17,8 @@ from course.coursework.answer_keys import TEXT_STUB, AnswerKeyError, checked_key
 from course.display.templating import render
 from course.editions.config import CourseConfig
 from course.editions.steps import SILENT, Steps, each
-from course.editions.student import BuiltLesson
+from course.editions.student import BuiltLesson, source_notebooks
 from course.i18n import _
-from course.settings import FOLDER_LANGUAGES, language, notebooks_dir
-
-
-def source_notebooks() -> Path:
-    """The English lessons the keys are written for (notebooks/, also when the edition is built from notebooks/zh)."""
-    folder = notebooks_dir()
-    return folder.parent if FOLDER_LANGUAGES.get(folder.name) == language() else folder
 
 
 def stubbed(nb):

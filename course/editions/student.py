@@ -23,7 +23,7 @@ from course.editions import lesson_edits as edits
 from course.editions.config import CourseConfig, LessonChoice
 from course.editions.steps import SILENT, Steps, each
 from course.i18n import _, format_date
-from course.settings import DEFAULT_LANGUAGE, FOLDER_LANGUAGES, PACKAGE_DIR, ROOT_DIR, notebooks_dir
+from course.settings import DEFAULT_LANGUAGE, FOLDER_LANGUAGES, PACKAGE_DIR, ROOT_DIR, language, notebooks_dir
 
 COPIED = ("data", "binder", "pyproject.toml", "LICENSE", "LICENSE-CONTENT", "CITATION.cff")
 NOT_FOR_STUDENTS = shutil.ignore_patterns("keys", "reader_assets", "__pycache__", "*.pyc")
@@ -69,6 +69,21 @@ def lessons_folder(built: list[BuiltLesson]) -> str:
     return f"notebooks/{folder}" if folder else "notebooks"
 
 
+def source_notebooks() -> Path:
+    """The English lessons, the source (notebooks/, also while an edition is built from notebooks/zh)."""
+    folder = notebooks_dir()
+    return folder.parent if FOLDER_LANGUAGES.get(folder.name) == language() else folder
+
+
+def collection_by_number() -> dict[str, Lesson]:
+    """The collection's lessons by number, as the lessons refer to them; in a translated edition the translated
+    lessons, with the English one standing in for any lesson not translated yet."""
+    found = {lesson.number: lesson for lesson in collection_lessons(notebooks_dir())}
+    for lesson in collection_lessons(source_notebooks()):
+        found.setdefault(lesson.number, lesson)
+    return found
+
+
 def prepare(config: CourseConfig) -> list[BuiltLesson]:
     """Every chosen lesson, renumbered by position, with navigation, points, due dates and cuts applied."""
     built = []
@@ -82,7 +97,7 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
     _check_due_dates(config, built)
     up = "../" * len(lessons_folder(built).split("/"))  # from a lesson to the edition's README
     edition = {item.choice.slug: item.lesson for item in built}
-    collection = {lesson.number: lesson for lesson in collection_lessons(notebooks_dir())}
+    collection = collection_by_number()
     for index, item in enumerate(built):
         nb, choice = item.nb, item.choice
         for gone in edits.link_lessons(nb, edition, collection):

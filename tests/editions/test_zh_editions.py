@@ -277,6 +277,18 @@ def test_a_chinese_lesson_loses_the_same_self_checks_exercises_and_sections_as_t
     assert not any("self_check(" in cell.source for cell in item.nb.cells if cell.cell_type == "code")
 
 
+def test_a_lesson_not_translated_yet_is_still_known_to_the_references(collection, tmp_path, monkeypatch):
+    partial = tmp_path / "notebooks"
+    shutil.copytree(collection, partial)
+    (partial / "zh" / "02-mao-proposes.ipynb").unlink()  # lessons.po not finished for it
+    monkeypatch.setenv("ONE_VOICE_NOTEBOOKS", str(partial))
+    with in_language("zh_Hans"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", EditionWarning)
+        built = prepare(load_config(config(tmp_path, TWO_LESSONS)))
+    text = markdown(built[1].nb)
+    assert "](02-mao-proposes.ipynb)" not in text and "“Mao proposes: one offer, two explanations”一课" in text
+
+
 def test_the_build_leaves_the_interface_as_it_found_it(chinese, tmp_path):
     course = config(tmp_path, TWO_LESSONS)
     with in_language("zh_Hans"):
