@@ -22,12 +22,13 @@ from functools import cache
 
 from course import settings
 from course.catalog import Lesson, short_slug
-from course.i18n import _, format_date, ngettext, pgettext
+from course.i18n import N_, _, format_date, ngettext, pgettext, translations
 
 # The patterns below read the lessons' own text. The English lessons are the source; a translated lesson
 # (notebooks/zh) says "第04课" where the English says "Lesson 04". The words around a lesson number, a
 # points label and an exercise number are therefore read from the same gettext messages the edits write
-# ("Lesson {numbers}" → "第{numbers}课"), so the patterns follow the current language (`Patterns.current`).
+# ("Lesson {numbers}" → "第{numbers}课") in the language the lesson is written in (`Patterns.of`: a translated
+# lesson names its language in metadata.one_voice.language), whatever the language of the interface.
 # A `## ` heading opening a cell (a translated cell opens with its `<div lang="...">` first).
 SECTION = re.compile(r"^(?:<div lang=\"[^\"]*\">\s*)?## ")
 NUMBERED_HEADING = re.compile(r"^## \d+\. ", re.M)
@@ -61,21 +62,22 @@ class Patterns:
     joins: tuple[str, ...]  # what stands between two lesson numbers in a mention
     ranges: tuple[str, ...]  # of those, the ones that make a range
     closers: tuple[str, ...]  # a parenthesis closing right after a mention
+    exercise: str  # "Exercise {number}." / "练习{number}."
 
     @staticmethod
-    def current() -> Patterns:
-        return _patterns(settings.language())
+    def of(nb) -> Patterns:
+        """The patterns for the language `nb` is written in (English unless its metadata names another)."""
+        return _patterns(nb.metadata.get("one_voice", {}).get("language") or settings.DEFAULT_LANGUAGE)
 
 
 @cache
 def _patterns(language: str) -> Patterns:
-    words = [
-        _around(ngettext("Lesson {numbers}", "Lessons {numbers}", n, numbers="{numbers}"), "numbers") for n in (1, 2)
-    ]
+    catalogue = translations(language)
+    words = [_around(catalogue.ngettext("Lesson {numbers}", "Lessons {numbers}", n), "numbers") for n in (1, 2)]
     prefixes, suffixes = [before for before, _after in words], [after for _before, after in words]
-    range_join = _around(_("{first}–{last}", first="{first}", last="{last}").replace("{first}", "", 1), "last")[0]
-    and_join = _around(_("{items} and {last}", items="{items}", last="{last}").replace("{items}", "", 1), "last")[0]
-    joins = tuple(dict.fromkeys([*ENGLISH_JOINS, range_join, and_join, pgettext("list", ", ")]))
+    range_join = _around(catalogue.gettext("{first}–{last}").replace("{first}", "", 1), "last")[0]
+    and_join = _around(catalogue.gettext("{items} and {last}").replace("{items}", "", 1), "last")[0]
+    joins = tuple(dict.fromkeys([*ENGLISH_JOINS, range_join, and_join, catalogue.pgettext("list", ", ")]))
     ranges = tuple(dict.fromkeys([*RANGE, range_join]))
     boundary = r"\b" if all(re.match(r"\w", p, re.ASCII) for p in prefixes) else ""
     end = r"\b" if not any(suffixes) else ""
@@ -92,12 +94,13 @@ def _patterns(language: str) -> Patterns:
     title_number = re.compile(
         rf"^(# (?:\S+ |{_alternatives(prefixes)}))\d{{2}}((?:{_alternatives(suffixes)}) · )", re.M
     )
-    labels = {ngettext("{points} point", "{points} points", n, points="{points}") for n in (1, 2)}
+    labels = {catalogue.ngettext("{points} point", "{points} points", n) for n in (1, 2)}
     labels |= {"{points} point", "{points} points"}
     forms = sorted((_around(label, "points") for label in labels), key=lambda form: -len(form[1]))
     point_forms = "|".join(re.escape(before) + r"\d+(?:\.\d+)?" + re.escape(after) for before, after in forms)
     points = re.compile(rf"(?P<open>[(（])(?:{point_forms})")
-    return Patterns(language, reference, link_text_number, title_number, points, joins, ranges, (")", "）"))
+    exercise = catalogue.gettext(N_("Exercise {number}."))
+    return Patterns(language, reference, link_text_number, title_number, points, joins, ranges, (")", "）"), exercise)
 
 
 def is_selfcheck(cell) -> bool:
@@ -136,9 +139,10 @@ def renumber(nb, lesson: Lesson) -> None:
     old = meta.get("number")
     meta.update(slug=lesson.slug, number=lesson.number)
     title = nb.cells[0]
-    title.source = Patterns.current().title_number.sub(rf"\g<1>{lesson.number}\g<2>", title.source, count=1)
+    patterns = Patterns.of(nb)
+    title.source = patterns.title_number.sub(rf"\g<1>{lesson.number}\g<2>", title.source, count=1)
     if old and old != lesson.number:
-        before, after = _("Exercise {number}.", number=old), _("Exercise {number}.", number=lesson.number)
+        before, after = patterns.exercise.format(number=old), patterns.exercise.format(number=lesson.number)
         for cell in nb.cells:
             if cell.cell_type == "markdown":
                 cell.source = cell.source.replace(before, after)
@@ -184,7 +188,7 @@ def set_points(nb, points: Mapping[str, float]) -> None:
         if prompt is not None:
             value = points[grade_id]
             label = ngettext("{points} point", "{points} points", 1 if value == 1 else 2, points=f"{value:g}")
-            prompt.source = Patterns.current().points.sub(
+            prompt.source = Patterns.of(nb).points.sub(
                 lambda match, label=label: f"{match['open']}{label}", prompt.source, count=1
             )
 
@@ -206,7 +210,7 @@ def link_lessons(nb, edition: Mapping[str, Lesson], collection: Mapping[str, Les
     collection's numbers ("04") to its lessons. Run it before `renumber` (the title cell's own number
     and the navigation lines are left alone: `renumber` and `set_navigation` rewrite them).
     """
-    patterns = Patterns.current()
+    patterns = Patterns.of(nb)
     by_slug = {short_slug(lesson.slug): lesson for lesson in collection.values()}
     dropped: dict[str, Lesson] = {}
 

@@ -122,7 +122,7 @@ def test_chinese_mentions_of_lessons_are_renumbered_or_said_to_be_left_out(monke
         "why-kim-agreed": lesson("00", "why-kim-agreed", "金日成为何同意"),
         "kims-two-plans": lesson("01", "kims-two-plans", "金日成的两个方案"),
     }
-    nb = nbformat.v4.new_notebook()
+    nb = nbformat.v4.new_notebook(metadata={"one_voice": {"language": "zh_Hans"}})
     nb.cells = [
         nbformat.v4.new_markdown_cell("# 第04课 · 金日成的两个方案"),
         nbformat.v4.new_markdown_cell(
@@ -144,19 +144,21 @@ def test_a_chinese_range_of_lessons_keeps_what_is_left_of_it(monkeypatch):
     names = ["start-here", "balance-of-forces", "mao-proposes", "why-kim-agreed"]
     collection = {f"{n:02d}": lesson(f"{n:02d}", slug, slug) for n, slug in enumerate(names)}
     edition = {"balance-of-forces": lesson("00", "balance-of-forces", "b"), "why-kim-agreed": lesson("01", "x", "w")}
-    nb = nbformat.v4.new_notebook()
+    nb = nbformat.v4.new_notebook(metadata={"one_voice": {"language": "zh_Hans"}})
     nb.cells = [nbformat.v4.new_markdown_cell("需要：第01—03课。")]
     link_lessons(nb, edition, collection)
     assert nb.cells[0].source == "需要：第00—01课。"
 
 
-def test_the_patterns_follow_the_language(monkeypatch):
-    monkeypatch.setenv("ONE_VOICE_LANG", "zh_Hans")
-    chinese = Patterns.current()
+def test_the_patterns_follow_the_language_of_the_lesson_not_of_the_interface(monkeypatch):
+    monkeypatch.setenv("ONE_VOICE_LANG", "en")
+    translated = nbformat.v4.new_notebook(metadata={"one_voice": {"language": "zh_Hans"}})
+    chinese = Patterns.of(translated)
     assert chinese.title_number.search('<div lang="zh-Hans">\n\n# 第05课 · 中国的选择')
     assert chinese.points.search("**练习05.1（6分，书面作答）。**")["open"] == "（"
-    monkeypatch.setenv("ONE_VOICE_LANG", "en")
-    english = Patterns.current()
+    assert chinese.exercise.format(number="05") == "练习05."
+    monkeypatch.setenv("ONE_VOICE_LANG", "zh_Hans")
+    english = Patterns.of(nbformat.v4.new_notebook(metadata={"one_voice": {}}))
     assert english.title_number.search("# Lesson 05 · China chooses")
     assert not english.reference.search("学过第04课")
     assert english.reference.search("Lessons 02 and 03")["numbers"] == "02 and 03"
