@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from course.coursework.answer_keys import AnswerKeyError
 from course.editions.build import EDITIONS, BuildError, EditionWarning, build
 from course.editions.config import ConfigError
 from course.i18n import N_, _
+from course.settings import DEFAULT_LANGUAGE, LANGUAGES
 
 DONE = {
     "student": N_(
@@ -77,6 +81,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
             "(the same as strict: on in course.yml)"
         ),
     )
+    parser.add_argument(
+        "--lang",
+        default=DEFAULT_LANGUAGE,
+        choices=LANGUAGES,
+        help=_(
+            "the edition's language: en, or zh_Hans for the Chinese lessons (notebooks/zh, built by `one-voice "
+            "translate build`) with the Chinese interface; the simulation is in English only (default: en)"
+        ),
+    )
     parser.set_defaults(run=run)
 
 
@@ -116,12 +129,40 @@ class Bar:
         self.progress.advance(self.task)
 
 
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """The command's own messages in the edition's language, as the build's warnings are."""
+    saved = os.environ.get("ONE_VOICE_LANG")
+    if language != DEFAULT_LANGUAGE:
+        os.environ["ONE_VOICE_LANG"] = language
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("ONE_VOICE_LANG", None)
+        else:
+            os.environ["ONE_VOICE_LANG"] = saved
+
+
 def run(args: argparse.Namespace) -> int:
+    with speaking(args.lang if args.edition != "simulation" else DEFAULT_LANGUAGE):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EditionWarning)
         try:
             with Bar() as bar:
-                config = build(args.edition, args.out, args.config, force=args.force, strict=args.strict, steps=bar)
+                config = build(
+                    args.edition,
+                    args.out,
+                    args.config,
+                    force=args.force,
+                    strict=args.strict,
+                    steps=bar,
+                    language=args.lang,
+                )
         except (ConfigError, AnswerKeyError, BuildError) as error:
             print(_("The build stopped; nothing was written.\n{error}", error=error), file=sys.stderr)
             return 1

@@ -19,8 +19,9 @@ from course.editions.links import (
     lti_launch_url,
     make_links,
 )
+from course.editions.translation import FOLDERS
 from course.i18n import _
-from course.settings import ROOT_DIR
+from course.settings import DEFAULT_LANGUAGE, LANGUAGES, ROOT_DIR, notebooks_dir
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -53,6 +54,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--lesson", default=None, metavar="SLUG", help=_("the lesson to open, by its slug (default: the first lesson)")
     )
     parser.add_argument(
+        "--lang",
+        default=DEFAULT_LANGUAGE,
+        choices=[language for language in LANGUAGES if language == DEFAULT_LANGUAGE or language in FOLDERS],
+        help=_(
+            "the language of the lesson to open: en (notebooks/) or zh_Hans (the Chinese lessons in notebooks/zh/) "
+            "(default: en)"
+        ),
+    )
+    parser.add_argument(
         "--binderhub",
         default=MYBINDER,
         metavar="URL",
@@ -83,7 +93,11 @@ def known_refs(repo_url: str) -> list[Refs]:
 
 
 def run(args: argparse.Namespace) -> int:
-    known = [lesson.slug for lesson in lessons()]
+    translated = notebooks_dir() / FOLDERS[args.lang] if args.lang in FOLDERS else None
+    # the Chinese lessons carry the English lessons' file names: the English list serves until they are built
+    known = [lesson.slug for lesson in (lessons(translated) if translated and translated.is_dir() else [])] or [
+        lesson.slug for lesson in lessons()
+    ]
     try:
         if args.lti and not args.hub:
             raise LinkError(
@@ -94,7 +108,9 @@ def run(args: argparse.Namespace) -> int:
             problem = hub_branch_problem(args.branch, known_refs(args.repo))
             if problem:
                 raise LinkError(problem)
-        links = make_links(args.repo, slug, branch=args.branch, hub=args.hub, binderhub=args.binderhub)
+        links = make_links(
+            args.repo, slug, branch=args.branch, hub=args.hub, binderhub=args.binderhub, language=args.lang
+        )
     except LinkError as error:
         print(error, file=sys.stderr)
         return 2

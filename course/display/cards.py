@@ -173,10 +173,15 @@ def show_cast(ids: list[str] | None = None) -> None:
 
 
 def course_map_html() -> str:
-    """The lessons of this collection as an HTML table, read from the notebooks' metadata."""
+    """The lessons of this collection as an HTML table, read from the notebooks' metadata (in Chinese, those of
+    notebooks/zh: the lessons a Chinese lesson links to)."""
+    from course import settings
     from course.catalog import lessons
 
-    return render("display/course_map.html.j2", lessons=lessons())
+    folders = {language: folder for folder, language in settings.FOLDER_LANGUAGES.items()}
+    translated = settings.notebooks_dir() / folders.get(settings.language(), "")
+    here = translated if settings.language() in folders and translated.is_dir() else None
+    return render("display/course_map.html.j2", lessons=lessons(here))
 
 
 def show_course_map() -> None:

@@ -11,8 +11,11 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from course import settings
 from course.editions.config import CourseConfig, default_config, load_config
 from course.editions.instructor import checked_keys, write_instructor
 from course.editions.reader import write_reader
@@ -36,6 +39,8 @@ __all__ = [
     "PrerequisiteWarning",
     "ReferenceWarning",
     "build",
+    "in_language",
+    "language_folder",
 ]
 
 EDITIONS = ("student", "instructor", "reader", "packet", "simulation")
@@ -45,6 +50,53 @@ class BuildError(ValueError):
     """The build cannot start (bad edition or target folder); nothing was written."""
 
 
+def language_folder(language: str) -> str | None:
+    """The lessons' folder below notebooks/ for `language` ("zh" for zh_Hans); None for English, the source."""
+    if language == settings.DEFAULT_LANGUAGE:
+        return None
+    folders = {lang: folder for folder, lang in settings.FOLDER_LANGUAGES.items()}
+    if language not in folders:
+        raise BuildError(
+            _(
+                'There are no lessons in "{language}". Languages: {allowed}.',
+                language=language,
+                allowed=", ".join([settings.DEFAULT_LANGUAGE, *folders]),
+            )
+        )
+    return folders[language]
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Build in `language`: the lessons come from notebooks/<folder> (`one-voice translate build` writes them),
+    and every message, date, course map and answer key the edition writes is in that language."""
+    folder = language_folder(language)
+    if folder is None:
+        yield
+        return
+    lessons = settings.notebooks_dir() / folder
+    if not any(lessons.glob("[0-9][0-9]-*.ipynb")):
+        raise BuildError(
+            _(
+                "There are no translated lessons in {folder}. Fix: run `one-voice translate build --lang {language}` "
+                "(or `make notebooks`), then build again.",
+                folder=lessons,
+                language=language,
+            )
+        )
+    saved = {name: os.environ.get(name) for name in ("ONE_VOICE_LANG", "ONE_VOICE_NOTEBOOKS")}
+    os.environ["ONE_VOICE_LANG"] = language
+    os.environ["ONE_VOICE_NOTEBOOKS"] = str(lessons)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def build(
     edition: str,
     out: Path,
@@ -52,6 +104,7 @@ def build(
     force: bool = False,
     strict: bool = False,
     steps: Steps = SILENT,
+    language: str = settings.DEFAULT_LANGUAGE,
 ) -> CourseConfig:
     """Build one edition into `out`; raises ConfigError, AnswerKeyError or BuildError before writing anything.
 
@@ -59,7 +112,16 @@ def build(
     edition leaves out, a lesson whose prerequisite is dropped, due dates out of order) is issued as an
     EditionWarning; with `strict` (or `strict: on` in the config) a dropped prerequisite or due dates out of
     order stop the build instead (a reference is rewritten to say the lesson is left out, so it never does).
-    `steps` hears of each lesson as the build works through it (for a progress bar)."""
+    `steps` hears of each lesson as the build works through it (for a progress bar). `language` other than
+    English builds the edition from the translated lessons (notebooks/zh for zh_Hans) with the interface in
+    that language; the simulation exists in English only."""
+    if edition == "simulation" or language_folder(language) is None:
+        return _build(edition, out, config_file, force, strict, steps)
+    with in_language(language):
+        return _build(edition, out, config_file, force, strict, steps)
+
+
+def _build(edition: str, out: Path, config_file: Path | None, force: bool, strict: bool, steps: Steps) -> CourseConfig:
     if edition not in EDITIONS:
         raise BuildError(
             _('Unknown edition "{edition}". Allowed: {allowed}.', edition=edition, allowed=", ".join(EDITIONS))

@@ -17,25 +17,39 @@ from course.coursework.answer_keys import TEXT_STUB, AnswerKeyError, checked_key
 from course.display.templating import render
 from course.editions.config import CourseConfig
 from course.editions.steps import SILENT, Steps, each
-from course.editions.student import BuiltLesson
+from course.editions.student import BuiltLesson, source_notebooks
 from course.i18n import _
-from course.settings import notebooks_dir
+
+
+def stubbed(nb):
+    """A translated lesson with its written-answer cells reading nbgrader's text stub again.
+
+    A translator may put the stub into words ("在此作答", inside the lesson's `<div lang>`), but nbgrader
+    writes its own stub back when it releases the assignment and the instructor edition replaces the cell
+    by the model answer, so what the key is checked against is the cell as nbgrader knows it."""
+    if nb.metadata.get("one_voice", {}).get("language") is None:
+        return nb
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = TEXT_STUB
+    return nb
 
 
 def checked_keys(built: list[BuiltLesson]) -> dict[str, dict]:
     """Each assignment's key, by new lesson slug, after checking keys and notebooks match."""
-    orphans = orphan_keys(notebooks_dir())
+    orphans = orphan_keys(source_notebooks())
     if orphans:
         raise AnswerKeyError(
             _(
                 "{file}: this answer key has no lesson {notebooks}/<same name>.ipynb, so its grade ids "
                 "belong to no notebook. Fix: rename it to match its lesson, or remove it.",
                 file=orphans[0],
-                notebooks=notebooks_dir(),
+                notebooks=source_notebooks(),
             )
         )
     return {
-        item.lesson.slug: checked_key(item.nb, item.choice.notebook, item.choice.key)
+        item.lesson.slug: checked_key(stubbed(item.nb), item.choice.notebook, item.choice.key)
         for item in built
         if graded_cells(item.nb)
     }

@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 from course.i18n import _
+from course.settings import DEFAULT_LANGUAGE, FOLDER_LANGUAGES
 
 MYBINDER = "https://mybinder.org"
 BADGE_IMAGE = "https://mybinder.org/badge_logo.svg"
@@ -48,7 +49,7 @@ class Links:
     binder: str
     badge: str
     hub: str | None
-    lesson_path: str  # notebooks/<slug>.ipynb, relative to the repository root
+    lesson_path: str  # notebooks/<slug>.ipynb (notebooks/zh/<slug>.ipynb in Chinese), relative to the repository root
 
 
 def github_repo(repo_url: str) -> tuple[str, str] | None:
@@ -71,8 +72,15 @@ def clone_folder(repo_url: str) -> str:
     return name
 
 
-def lesson_path(slug: str) -> str:
-    return f"{LESSONS_FOLDER}/{slug}.ipynb"
+def lessons_folder(language: str = DEFAULT_LANGUAGE) -> str:
+    """The lessons of `language`, relative to the repository root: notebooks, or notebooks/zh for zh_Hans (a
+    kernel started there speaks Chinese)."""
+    folders = {lang: folder for folder, lang in FOLDER_LANGUAGES.items()}
+    return f"{LESSONS_FOLDER}/{folders[language]}" if language in folders else LESSONS_FOLDER
+
+
+def lesson_path(slug: str, language: str = DEFAULT_LANGUAGE) -> str:
+    return f"{lessons_folder(language)}/{slug}.ipynb"
 
 
 def check_lesson(slug: str, known: list[str]) -> str:
@@ -108,9 +116,11 @@ def binder_spec(repo_url: str, ref: str = BINDER_DEFAULT_REF) -> str:
     return f"git/{quote(repo_url, safe='')}/{quote(ref, safe='')}"
 
 
-def binder_url(repo_url: str, slug: str, ref: str = BINDER_DEFAULT_REF, binderhub: str = MYBINDER) -> str:
-    """A Binder link that opens JupyterLab at the lesson."""
-    urlpath = quote(f"lab/tree/{lesson_path(slug)}", safe="/")
+def binder_url(
+    repo_url: str, slug: str, ref: str = BINDER_DEFAULT_REF, binderhub: str = MYBINDER, language: str = DEFAULT_LANGUAGE
+) -> str:
+    """A Binder link that opens JupyterLab at the lesson (in `language`'s folder)."""
+    urlpath = quote(f"lab/tree/{lesson_path(slug, language)}", safe="/")
     return f"{binderhub.rstrip('/')}/v2/{binder_spec(repo_url, ref)}?urlpath={urlpath}"
 
 
@@ -119,7 +129,9 @@ def binder_badge(url: str) -> str:
     return f"[![{_('Launch on Binder')}]({BADGE_IMAGE})]({url})"
 
 
-def nbgitpuller_url(hub: str, repo_url: str, slug: str, branch: str | None = None) -> str:
+def nbgitpuller_url(
+    hub: str, repo_url: str, slug: str, branch: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> str:
     """A JupyterHub link: clone or update the repository in the student's home, then open the lesson in JupyterLab.
 
     Without a branch, nbgitpuller uses the repository's default branch.
@@ -132,21 +144,26 @@ def nbgitpuller_url(hub: str, repo_url: str, slug: str, branch: str | None = Non
     query: dict[str, str] = {"repo": repo_url.strip()}
     if branch:
         query["branch"] = branch
-    query["urlpath"] = f"lab/tree/{folder}/{lesson_path(slug)}"
+    query["urlpath"] = f"lab/tree/{folder}/{lesson_path(slug, language)}"
     query["targetPath"] = folder
     return f"{hub.strip().rstrip('/')}/hub/user-redirect/git-pull?{urlencode(query, quote_via=quote)}"
 
 
 def make_links(
-    repo_url: str, slug: str, branch: str | None = None, hub: str | None = None, binderhub: str = MYBINDER
+    repo_url: str,
+    slug: str,
+    branch: str | None = None,
+    hub: str | None = None,
+    binderhub: str = MYBINDER,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Links:
-    """Every link for one lesson (the hub link only when a hub is given)."""
-    binder = binder_url(repo_url, slug, branch or BINDER_DEFAULT_REF, binderhub)
+    """Every link for one lesson in `language` (the hub link only when a hub is given)."""
+    binder = binder_url(repo_url, slug, branch or BINDER_DEFAULT_REF, binderhub, language)
     return Links(
         binder=binder,
         badge=binder_badge(binder),
-        hub=nbgitpuller_url(hub, repo_url, slug, branch) if hub else None,
-        lesson_path=lesson_path(slug),
+        hub=nbgitpuller_url(hub, repo_url, slug, branch, language) if hub else None,
+        lesson_path=lesson_path(slug, language),
     )
 
 

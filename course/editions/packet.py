@@ -10,9 +10,9 @@ the network (every request is refused).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from course import settings
 from course.display.documents import document_html, lesson_documents
 from course.display.scripts import lang_of
 from course.display.templating import render
@@ -52,24 +52,21 @@ def printer_problem() -> str | None:
 
 
 def prompts(slug: str) -> list[dict]:
-    """The lesson's discussion prompts (course/coursework/prompts/<slug>.json), without their model readings."""
-    path = PACKAGE_DIR / "coursework" / "prompts" / f"{slug}.json"
-    if not path.exists():
+    """The lesson's discussion prompts (course/coursework/prompts/<slug>.json) in the edition's language, without
+    their model readings."""
+    from course.coursework.prompts import PromptBankError, load_all
+
+    folder = PACKAGE_DIR / "coursework" / "prompts"
+    if not (folder / f"{slug}.json").exists():
         return []
     try:
-        items = json.loads(path.read_text(encoding="utf-8"))
-        return [
-            {"skill": _(SKILLS[item["skill"]]) if item["skill"] in SKILLS else item["skill"], "prompt": item["prompt"]}
-            for item in items
-        ]
-    except (ValueError, KeyError, TypeError) as error:
-        raise BuildError(
-            _(
-                '{file}: a prompt cannot be read ({detail}). Fix: each prompt needs "skill" and "prompt".',
-                file=path,
-                detail=error,
-            )
-        ) from None
+        items = [item for item in load_all(folder).values() if item.lesson == slug]
+    except PromptBankError as error:
+        raise BuildError(str(error)) from None
+    return [
+        {"skill": _(SKILLS[item.skill]) if item.skill in SKILLS else item.skill, "prompt": item.prompt}
+        for item in items
+    ]
 
 
 def _cell(value) -> str:
@@ -115,6 +112,7 @@ def packet_html(config: CourseConfig, item: BuiltLesson, ev: Evidence | None = N
         prompts=prompts(slug),
         sources=sources(slug, documents, ev),
         lines=range(WRITING_LINES),
+        lang=settings.language().replace("_", "-"),
     )
 
 

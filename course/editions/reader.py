@@ -16,18 +16,34 @@ from course.display.templating import render
 from course.editions.config import CourseConfig
 from course.editions.steps import SILENT, Steps, each
 from course.editions.student import BuiltLesson
+from course.i18n import _
 
 ASSETS = Path(__file__).resolve().parent / "reader_assets"
 LESSON_LINK = re.compile(r"""href=(["'])([^"'/:]+)\.ipynb\1""")
-DATA_LINK = re.compile(r"""href=(["'])\.\./data/([^"'/#]+)\1""")
+# ../data/ and ../README.md from notebooks/; ../../ from a translated lesson in notebooks/zh
+DATA_LINK = re.compile(r"""href=(["'])(?:\.\./)+data/([^"'/#]+)\1""")
 LOCAL_DATA = re.compile(r"""href=(["'])data/([^"'/#]+)\1""")
-CONTENTS_LINK = re.compile(r"""href=(["'])\.\./README\.md\1""")
+CONTENTS_LINK = re.compile(r"""href=(["'])(?:\.\./)+README\.md\1""")
+
+
+def html_lang() -> str:
+    """The pages' language as HTML writes it ("en", "zh-Hans")."""
+    return settings.language().replace("_", "-")
 
 
 def exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(
+    class Exporter(HTMLExporter):
+        """nbconvert's HTML exporter with the page's `<html lang>` in the edition's language (nbconvert itself
+        accepts only ISO 639-1 codes, and "zh-Hans" is a BCP 47 tag)."""
+
+        def _init_resources(self, resources):
+            resources = super()._init_resources(resources)
+            resources["language_code"] = html_lang()
+            return resources
+
+    return Exporter(
         template_name="lab",
         template_file="offline.html.j2",
         extra_template_paths=[str(ASSETS)],
@@ -55,15 +71,18 @@ def index_html(config: CourseConfig, built: list[BuiltLesson]) -> str:
         "editions/reader_index.html.j2",
         title=config.title,
         lessons=[b.lesson for b in built],
-        lang=settings.language().replace("_", "-"),
+        lang=html_lang(),
     )
 
 
 def write_reader(config: CourseConfig, built: list[BuiltLesson], folder: Path, steps: Steps = SILENT) -> None:
     shutil.copytree(ASSETS, folder / "assets", ignore=shutil.ignore_patterns("*.j2", "README.md"))
     html_exporter = exporter()
+    labels = {"skip": _("Skip to the lesson"), "nav": _("Course"), "contents": _("All lessons")}
     for item in each(built, steps):
-        page, _ = html_exporter.from_notebook_node(item.nb, resources={"metadata": {"name": item.lesson.title}})
+        page, _resources = html_exporter.from_notebook_node(
+            item.nb, resources={"metadata": {"name": item.lesson.title}, "ov_labels": labels}
+        )
         page = local_links(page)
         (folder / f"{item.lesson.slug}.html").write_text(page, encoding="utf-8")
         for name in linked_data_files(page):

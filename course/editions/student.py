@@ -23,7 +23,7 @@ from course.editions import lesson_edits as edits
 from course.editions.config import CourseConfig, LessonChoice
 from course.editions.steps import SILENT, Steps, each
 from course.i18n import _, format_date
-from course.settings import PACKAGE_DIR, ROOT_DIR, notebooks_dir
+from course.settings import DEFAULT_LANGUAGE, FOLDER_LANGUAGES, PACKAGE_DIR, ROOT_DIR, language, notebooks_dir
 
 COPIED = ("data", "binder", "pyproject.toml", "LICENSE", "LICENSE-CONTENT", "CITATION.cff")
 NOT_FOR_STUDENTS = shutil.ignore_patterns("keys", "reader_assets", "__pycache__", "*.pyc")
@@ -54,6 +54,36 @@ class BuiltLesson:
     nb: nbformat.NotebookNode
 
 
+def edition_language(built: list[BuiltLesson]) -> str:
+    """The language the lessons are written in: a translated lesson says so in its metadata (an instructor's own
+    extra lesson, which says nothing, goes where the translated lessons go)."""
+    languages = (item.nb.metadata["one_voice"].get("language") for item in built)
+    return next((language for language in languages if language), DEFAULT_LANGUAGE)
+
+
+def lessons_folder(built: list[BuiltLesson]) -> str:
+    """Where the edition keeps its lessons, relative to its root: notebooks, or notebooks/zh for the Chinese
+    lessons (the folder a kernel speaks Chinese in, as in the collection; their links climb one level more)."""
+    folders = {language: folder for folder, language in FOLDER_LANGUAGES.items()}
+    folder = folders.get(edition_language(built))
+    return f"notebooks/{folder}" if folder else "notebooks"
+
+
+def source_notebooks() -> Path:
+    """The English lessons, the source (notebooks/, also while an edition is built from notebooks/zh)."""
+    folder = notebooks_dir()
+    return folder.parent if FOLDER_LANGUAGES.get(folder.name) == language() else folder
+
+
+def collection_by_number() -> dict[str, Lesson]:
+    """The collection's lessons by number, as the lessons refer to them; in a translated edition the translated
+    lessons, with the English one standing in for any lesson not translated yet."""
+    found = {lesson.number: lesson for lesson in collection_lessons(notebooks_dir())}
+    for lesson in collection_lessons(source_notebooks()):
+        found.setdefault(lesson.number, lesson)
+    return found
+
+
 def prepare(config: CourseConfig) -> list[BuiltLesson]:
     """Every chosen lesson, renumbered by position, with navigation, points, due dates and cuts applied."""
     built = []
@@ -65,8 +95,9 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
     if config.source is None:  # the collection as published: its lessons exactly as they are
         return built
     _check_due_dates(config, built)
+    up = "../" * len(lessons_folder(built).split("/"))  # from a lesson to the edition's README
     edition = {item.choice.slug: item.lesson for item in built}
-    collection = {lesson.number: lesson for lesson in collection_lessons(notebooks_dir())}
+    collection = collection_by_number()
     for index, item in enumerate(built):
         nb, choice = item.nb, item.choice
         for gone in edits.link_lessons(nb, edition, collection):
@@ -94,7 +125,10 @@ def prepare(config: CourseConfig) -> list[BuiltLesson]:
         edits.renumber_sections(nb)
         edits.set_points(nb, choice.points)
         edits.set_navigation(
-            nb, built[index - 1].lesson if index else None, built[index + 1].lesson if index + 1 < len(built) else None
+            nb,
+            built[index - 1].lesson if index else None,
+            built[index + 1].lesson if index + 1 < len(built) else None,
+            up,
         )
         if choice.due:
             edits.add_due_date(nb, choice.due)
@@ -160,9 +194,11 @@ def _check_requires(config: CourseConfig, item: BuiltLesson, edition: dict[str, 
 
 def readme(config: CourseConfig, built: list[BuiltLesson]) -> str:
     due = [(b.lesson, format_date(b.choice.due.isoformat())) for b in built if b.choice.due]
-    course_map = course_map_markdown([b.lesson for b in built])
+    folder = lessons_folder(built)
+    course_map = course_map_markdown([b.lesson for b in built], folder)
     return render(
         "editions/README.md.j2",
+        folder=folder,
         title=config.title,
         introduction=config.introduction,
         course_map=f"{MAP_START}\n{course_map}\n{MAP_END}",
@@ -184,8 +220,8 @@ def write_collection(
         elif source.exists():
             shutil.copy2(source, folder / name)
     (folder / "README.md").write_text(readme(config, built), encoding="utf-8")
-    notebooks = folder / "notebooks"
-    notebooks.mkdir()
+    notebooks = folder / lessons_folder(built)
+    notebooks.mkdir(parents=True)
     save_lessons(built, notebooks, SILENT if execute else steps)
     if execute:  # after the first save: the course-map cell reads the other lessons from disk
         run_lessons(built, folder, steps)
@@ -211,7 +247,8 @@ def kernel_config(sockets: Path):
 
 
 def run_lessons(built: list[BuiltLesson], folder: Path, steps: Steps = SILENT) -> None:
-    """Execute each lesson from folder/notebooks against the copied package and data (not the repository's)."""
+    """Execute each lesson from its folder (notebooks, or notebooks/zh: a kernel there speaks Chinese) against the
+    copied package and data (not the repository's)."""
     from nbclient import NotebookClient
 
     env = {name: value for name, value in os.environ.items() if not name.startswith("ONE_VOICE_")}
@@ -225,6 +262,6 @@ def run_lessons(built: list[BuiltLesson], folder: Path, steps: Steps = SILENT) -
                 timeout=600,
                 kernel_name="python3",
                 config=kernel_config(Path(scratch)),
-                resources={"metadata": {"path": str(folder / "notebooks")}},
+                resources={"metadata": {"path": str(folder / lessons_folder(built))}},
             )
             client.execute(env=env)

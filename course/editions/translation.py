@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.display.templating import render
 from course.i18n import LOCALE_DIR, _
 from course.settings import FOLDER_LANGUAGES, notebooks_dir
 
@@ -216,7 +217,7 @@ def translate_notebook(notebook: dict, slug: str, catalog, language: str) -> tup
         if not _translated(cell):
             continue
         body = assemble(segments("".join(cell["source"])), lambda text, c=cell: lookup(context(slug, c["id"]), text))
-        markdown = f'<div lang="{HTML_LANG[language]}">\n\n{_relink(body)}\n\n</div>'
+        markdown = render("editions/translated_cell.md.j2", lang=HTML_LANG[language], markdown=_relink(body))
         cell["source"] = markdown.splitlines(keepends=True)
     return result, missing
 
