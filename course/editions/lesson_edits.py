@@ -22,6 +22,7 @@ from functools import cache
 
 from course import settings
 from course.catalog import Lesson, short_slug
+from course.editions.translation import cell_body
 from course.i18n import N_, _, format_date, ngettext, pgettext, translations
 
 # The patterns below read the lessons' own text. The English lessons are the source; a translated lesson
@@ -29,8 +30,8 @@ from course.i18n import N_, _, format_date, ngettext, pgettext, translations
 # points label and an exercise number are therefore read from the same gettext messages the edits write
 # ("Lesson {numbers}" → "第{numbers}课") in the language the lesson is written in (`Patterns.of`: a translated
 # lesson names its language in metadata.one_voice.language), whatever the language of the interface.
-# A `## ` heading opening a cell (a translated cell opens with its `<div lang="...">` first).
-SECTION = re.compile(r"^(?:<div lang=\"[^\"]*\">\s*)?## ")
+# A `## ` heading opening a cell (a translated cell's language wrapper aside: translation.cell_body).
+SECTION = re.compile(r"^## ")
 NUMBERED_HEADING = re.compile(r"^## \d+\. ", re.M)
 # The navigation line: the line that links the contents (../README.md; ../../README.md from notebooks/zh).
 NAV_LINE = re.compile(r"^.*\]\((?:\.\./)+README\.md\).*$", re.M)
@@ -114,7 +115,9 @@ def is_exercise(cell) -> bool:
 
 def drop(nb, unwanted: Callable) -> None:
     """Remove the unwanted cells; a `## ` section whose code is all unwanted goes with its prose."""
-    starts = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown" and SECTION.match(cell.source)]
+    starts = [
+        i for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown" and SECTION.match(cell_body(cell.source))
+    ]
     bounds = list(zip(starts, starts[1:] + [len(nb.cells)]))
     gone = {i for i, cell in enumerate(nb.cells) if unwanted(cell)}
     for start, end in bounds:

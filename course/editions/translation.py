@@ -74,6 +74,15 @@ def segments(markdown: str) -> list[Segment]:
     return pieces
 
 
+def cell_body(source: str) -> str:
+    """A markdown cell without the language wrapper a translated cell carries (the same text otherwise)."""
+    for language in HTML_LANG.values():
+        head, _, tail = render("editions/translated_cell.md.j2", lang=language, markdown="\0").partition("\0")
+        if source.startswith(head) and source.endswith(tail):
+            return source[len(head) : len(source) - len(tail)]
+    return source
+
+
 def assemble(pieces: list[Segment], translate: Callable[[str], str]) -> str:
     """The markdown of `pieces`, each text passed through `translate`."""
     return "".join(p.before + p.prefix + (translate(p.text) if p.text is not None else "") for p in pieces)
