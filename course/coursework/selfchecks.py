@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from course import settings
-from course.coursework import schemas
+from course.coursework import catalogue, schemas
 from course.i18n import _, ngettext
 
 SCHEMA = "selfcheck-bank"  # course/coursework/schemas/selfcheck-bank.schema.json: the form of a bank file
@@ -90,14 +90,15 @@ def load_bank(path: Path | str) -> tuple[Question, ...]:
     """Read and validate one lesson's question file; the lesson slug is the file name.
 
     The schema checks the form of every question; the few checks it cannot express follow in `_question`.
-    A file is read and checked again only when it changes (every `self_check(...)` cell loads the bank).
+    A file is read and checked again only when it changes (every `self_check(...)` cell loads the bank); its
+    questions come in the student's language (`catalogue.question`: the English file is the source).
     """
     path = Path(path)
     try:
         stat = path.stat()
     except OSError:
-        return _load_bank(path, None, None)
-    return _load_bank(path, stat.st_mtime_ns, stat.st_size)
+        return tuple(catalogue.question(q) for q in _load_bank(path, None, None))
+    return tuple(catalogue.question(q) for q in _load_bank(path, stat.st_mtime_ns, stat.st_size))
 
 
 @lru_cache(maxsize=64)
