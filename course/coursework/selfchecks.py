@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from course import settings
-from course.coursework import catalogue, schemas
+from course.coursework import answer_formats, catalogue, schemas
 from course.i18n import _, ngettext
 
 SCHEMA = "selfcheck-bank"  # course/coursework/schemas/selfcheck-bank.schema.json: the form of a bank file
@@ -265,7 +265,7 @@ def normalise_text(text: str) -> str:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A full date written as 1958-10-26, 26 October 1958, October 26, 1958, 26 Oct 1958 or 1958年10月26日."""
+    """A full date written as 1958-10-26, 26 October 1958, October 26, 1958, 26 Oct 1958, 1958年10月26日 or 1958年10月26号."""
     text = unicodedata.normalize("NFKC", str(text)).strip().casefold()
     numeric = re.fullmatch(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})", text) or re.fullmatch(
         r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", text
@@ -292,9 +292,13 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def parse_number(text: Any) -> float | None:
-    """A plain number, allowing thousands separators: 290000, 290,000, 290 000, -1.5."""
+    """A plain number, allowing thousands separators (290000, 290,000, 290 000, -1.5), or one written with
+    万 as Chinese writes round numbers (29万, 25.5万, 三十万: `answer_formats.wan_number`)."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
+    wan = answer_formats.wan_number(text)
+    if wan is not None:
+        return wan
     text = unicodedata.normalize("NFKC", str(text)).strip().replace("\u2212", "-")
     match = re.fullmatch(r"([+-]?)(\d{1,3}(?:([, ])\d{3})(?:\3\d{3})*|\d+)(\.\d+)?", text)
     if not match:
