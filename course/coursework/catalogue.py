@@ -158,6 +158,30 @@ def merge(po: Path | str, pot: Path | str = TEMPLATE, language: str = "zh_Hans")
     return po
 
 
+def release_problems(po: Path | str, pot: Path | str = TEMPLATE, language: str = "zh_Hans") -> list[str]:
+    """What keeps a translation from release, one line each: a text of the template missing from it, untranslated
+    or fuzzy (a fuzzy text is never shown: the student would read English instead). Empty when ready."""
+    from babel.messages.pofile import read_po
+
+    with Path(pot).open("rb") as handle:
+        source = read_po(handle)
+    with Path(po).open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    found = []
+    for message in source:
+        if not message.id:
+            continue
+        translated = catalog.get(message.id, context=message.context)
+        first = message.id.splitlines()[0][:60]
+        if translated is None:
+            found.append(f"{Path(po).name}: missing (run make messages): {message.context}: {first}")
+        elif translated.fuzzy:
+            found.append(f"{Path(po).name}: fuzzy (the English changed; review it): {message.context}: {first}")
+        elif not translated.string:
+            found.append(f"{Path(po).name}: untranslated: {message.context}: {first}")
+    return found
+
+
 def translation_file(language: str) -> Path:
     return settings.PACKAGE_DIR / "locales" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 

@@ -292,13 +292,17 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def parse_number(text: Any) -> float | None:
-    """A plain number, allowing thousands separators (290000, 290,000, 290 000, -1.5), or one written with
-    万 as Chinese writes round numbers (29万, 25.5万, 三十万: `answer_formats.wan_number`)."""
+    """A plain number, allowing thousands separators (290000, 290,000, 290 000, -1.5), one written with
+    万 as Chinese writes round numbers (29万, 25.5万, 三十万: `answer_formats.wan_number`), or a whole number in
+    Chinese numerals (六, 三十)."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
     wan = answer_formats.wan_number(text)
     if wan is not None:
         return wan
+    numeral = answer_formats.chinese_numeral(unicodedata.normalize("NFKC", str(text)).strip())
+    if numeral is not None:
+        return float(numeral)
     text = unicodedata.normalize("NFKC", str(text)).strip().replace("\u2212", "-")
     match = re.fullmatch(r"([+-]?)(\d{1,3}(?:([, ])\d{3})(?:\3\d{3})*|\d+)(\.\d+)?", text)
     if not match:

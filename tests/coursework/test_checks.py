@@ -99,7 +99,12 @@ def test_numbers_written_with_wan_are_read(written):
     assert checks.parse_number(written) == 290000
 
 
-@pytest.mark.parametrize("written", ["29万人", "约29万", "二九万", "29,0万"])
+@pytest.mark.parametrize("written, value", [("六", 6), ("三十", 30), ("十六", 16), ("二百九十", 290)])
+def test_whole_numbers_in_chinese_numerals_are_read(written, value):
+    assert checks.parse_number(written) == value
+
+
+@pytest.mark.parametrize("written", ["29万人", "约29万", "二九万", "29,0万", "六个", "三五"])
 def test_worded_or_malformed_numbers_with_wan_are_not_guessed(written):
     assert checks.parse_number(written) is None
 
