@@ -1,15 +1,23 @@
-"""The coursework's own text (banks, prompts, keys) in the student's language, through the gettext domain `coursework`.
+"""The coursework's own text (banks, prompts, keys) in the student's language, through gettext catalogues.
 
 The JSON files under course/coursework/ are written in English, the source language. Every field a student or an
 instructor reads (a question, its options, items and pairs, an explanation, a document prompt, a historian's
-reading, a model answer, a rubric) is one message of the catalogue `coursework`, its context
-"<file stem>/<item id>/<field>" (e.g. "03-why-kim-agreed/l03-mao-remark-sourcing/prompt"), so that two equal English
-texts in different places can be translated for their place. Ids, kinds, source ids, dates and numbers that are
-checked by value, code (solutions of autograded cells, hidden tests) are machine values and are not extracted.
+reading, a model answer, a rubric) is one message, its context "<file stem>/<item id>/<field>" (e.g.
+"03-why-kim-agreed/l03-mao-remark-sourcing/prompt"), so that two equal English texts in different places can be
+translated for their place. Ids, kinds, source ids, dates and numbers that are checked by value, and code
+(solutions of autograded cells, hidden tests) are machine values and are not extracted.
+
+Two catalogues, one mechanism:
+- `coursework` (course/locales/coursework.pot, course/locales/<lang>/LC_MESSAGES/coursework.po): the banks and
+  prompts, which every edition ships;
+- `coursework-keys` (course/coursework/keys/locales/...): the model answers and rubrics. They live inside keys/,
+  which the student edition never copies (`course.editions.student.NOT_FOR_STUDENTS`), so a translated answer key
+  cannot reach students any more than the English one.
 
 - `entries()` walks the files and yields what is to be translated (pure);
-- `write_template()` writes course/locales/coursework.pot from it; `merge()` brings a translation up to date
-  (a changed English text keeps its old translation marked fuzzy, so a translator sees what changed);
+- `write_template()` writes a template from it; `merge()` brings a translation up to date (a changed English text
+  keeps its old translation marked fuzzy, so a translator sees what changed); `release_problems()` lists what is
+  untranslated, fuzzy or missing;
 - `question()`, `prompt()` and `key()` give a loaded item in the current language: the loaders call them, once,
   where the files are read (`selfchecks.load_bank`, `prompts.load_all`, `answer_keys.load_key`).
 
@@ -19,9 +27,12 @@ checked by value, code (solutions of autograded cells, hidden tests) are machine
 from __future__ import annotations
 
 import dataclasses
+import gettext
+import io
 import json
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,9 +40,13 @@ from course import settings
 from course.i18n import translate_text
 
 DOMAIN = "coursework"
+KEYS_DOMAIN = "coursework-keys"
 ROOT = settings.PACKAGE_DIR / "coursework"
 FOLDERS = ("banks", "prompts", "keys")
-TEMPLATE = settings.PACKAGE_DIR / "locales" / f"{DOMAIN}.pot"
+LOCALES = {DOMAIN: settings.PACKAGE_DIR / "locales", KEYS_DOMAIN: ROOT / "keys" / "locales"}
+CATALOGUE_FOLDERS = {DOMAIN: ("banks", "prompts"), KEYS_DOMAIN: ("keys",)}
+TEMPLATE = LOCALES[DOMAIN] / f"{DOMAIN}.pot"
+KEYS_TEMPLATE = LOCALES[KEYS_DOMAIN] / f"{KEYS_DOMAIN}.pot"
 LANGUAGES = tuple(lang for lang in settings.LANGUAGES if lang != settings.DEFAULT_LANGUAGE)
 PROJECT = "One Voice, 1958"
 
@@ -103,10 +118,10 @@ def _items(folder: str, raw: Any) -> Iterator[tuple[str, dict]]:
 _FIELDS = {"banks": _bank_fields, "prompts": _prompt_fields, "keys": _key_fields}
 
 
-def entries(root: Path | str = ROOT) -> Iterator[Entry]:
-    """Every text to translate in the banks, prompts and keys under `root`, in file and item order."""
+def entries(root: Path | str = ROOT, folders: tuple[str, ...] = FOLDERS) -> Iterator[Entry]:
+    """Every text to translate in the banks, prompts and keys (or the given `folders`) under `root`, in order."""
     root = Path(root)
-    for folder in FOLDERS:
+    for folder in folders:
         for path in sorted((root / folder).glob("*.json")):
             raw = json.loads(path.read_text(encoding="utf-8"))
             for n, (item_id, entry) in enumerate(_items(folder, raw), start=1):
@@ -115,12 +130,12 @@ def entries(root: Path | str = ROOT) -> Iterator[Entry]:
                         yield Entry(context(path.stem, item_id, field), text, (_where(path), n))
 
 
-def template(root: Path | str = ROOT):
-    """The template catalogue (a babel Catalog) of every entry, one message per context and text."""
+def template(root: Path | str = ROOT, domain: str = DOMAIN):
+    """The template catalogue (a babel Catalog) of a domain's entries, one message per context and text."""
     from babel.messages.catalog import Catalog
 
     catalog = Catalog(project=PROJECT, copyright_holder=PROJECT, msgid_bugs_address=None, fuzzy=False)
-    for entry in entries(root):
+    for entry in entries(root, CATALOGUE_FOLDERS[domain]):
         catalog.add(entry.text, context=entry.context, locations=[entry.location])
     return catalog
 
@@ -132,9 +147,10 @@ def _write(path: Path, catalog) -> None:
         write_po(handle, catalog, width=0, sort_by_file=True, ignore_obsolete=True, include_previous=True)
 
 
-def write_template(path: Path | str = TEMPLATE, root: Path | str = ROOT) -> Path:
+def write_template(path: Path | str = TEMPLATE, root: Path | str = ROOT, domain: str = DOMAIN) -> Path:
     path = Path(path)
-    _write(path, template(root))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write(path, template(root, domain))
     return path
 
 
@@ -182,8 +198,29 @@ def release_problems(po: Path | str, pot: Path | str = TEMPLATE, language: str =
     return found
 
 
-def translation_file(language: str) -> Path:
-    return settings.PACKAGE_DIR / "locales" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def template_file(domain: str = DOMAIN) -> Path:
+    return LOCALES[domain] / f"{domain}.pot"
+
+
+def translation_file(language: str, domain: str = DOMAIN) -> Path:
+    return LOCALES[domain] / language / "LC_MESSAGES" / f"{domain}.po"
+
+
+@cache
+def _keys_translations(language: str) -> gettext.NullTranslations:
+    """The compiled answer-key catalogue (compiled from its .po on first use, fuzzy texts left out, as in i18n)."""
+    po = translation_file(language, KEYS_DOMAIN)
+    if language == settings.DEFAULT_LANGUAGE or not po.exists():
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
 
 
 # --- loaded items in the current language ------------------------------------------------------------------
@@ -243,17 +280,20 @@ def key(stem: str, entries_by_id: dict[str, dict[str, str]]) -> dict[str, dict[s
         entry = dict(entry)
         if "rubric" in entry:
             for field in ("solution", "rubric"):
-                entry[field] = text(stem, grade_id, field, entry[field])
+                entry[field] = _keys_translations(settings.language()).pgettext(
+                    context(stem, grade_id, field), entry[field]
+                )
         found[grade_id] = entry
     return found
 
 
 def main() -> None:
-    """Write the template and merge it into every translation (`make messages`)."""
-    pot = write_template()
-    for language in LANGUAGES:
-        merge(translation_file(language), pot, language)
-        print(f"{_where(translation_file(language))}: merged with {_where(pot)}")
+    """Write the templates and merge them into every translation (`make messages`)."""
+    for domain in LOCALES:
+        pot = write_template(template_file(domain), ROOT, domain)
+        for language in LANGUAGES:
+            merge(translation_file(language, domain), pot, language)
+            print(f"{_where(translation_file(language, domain))}: merged with {_where(pot)}")
 
 
 if __name__ == "__main__":

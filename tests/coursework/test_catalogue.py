@@ -16,6 +16,7 @@ from course.coursework import prompts as prompt_bank
 from course.coursework import selfchecks as checks
 
 ZH = catalogue.translation_file("zh_Hans")
+DOMAINS = tuple(catalogue.LOCALES)  # coursework (banks, prompts) and coursework-keys (model answers, rubrics)
 
 
 def read(path):
@@ -42,13 +43,63 @@ def visible(value: str) -> str:
 # --- extraction ---------------------------------------------------------------------------------------------
 
 
-def test_the_template_is_a_fresh_extraction_of_the_banks_prompts_and_keys():
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_template_is_a_fresh_extraction_of_the_banks_prompts_and_keys(domain):
     """A bank, prompt or key changed without `make messages` fails here."""
-    committed = {key: locations for key, (locations, _string) in messages(read(catalogue.TEMPLATE)).items()}
-    fresh = {key: locations for key, (locations, _string) in messages(catalogue.template()).items()}
+    committed = {key: loc for key, (loc, _string) in messages(read(catalogue.template_file(domain))).items()}
+    fresh = {key: loc for key, (loc, _string) in messages(catalogue.template(domain=domain)).items()}
     assert committed == fresh, (
-        "course/locales/coursework.pot is stale: run make messages (or python -m course.coursework.catalogue)"
+        f"{catalogue.template_file(domain).name} is stale: run make messages (or python -m course.coursework.catalogue)"
     )
+    assert len(fresh) > (300 if domain == catalogue.DOMAIN else 15)
+
+
+def po_escaped(text: str) -> str:
+    """A text as a .po file stores it (a catalogue is where a translated key would most likely slip in)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def probe(text: str) -> str:
+    """The longest line of a text, cut at 120 characters (a .po file breaks a text at its newlines)."""
+    return max(text.split("\n"), key=len)[:120]
+
+
+def leaked_texts(content: str, texts: list[str]) -> list[str]:
+    return [t[:40] for t in texts if probe(t) in content or po_escaped(probe(t)) in content]
+
+
+def test_the_leak_scan_finds_key_texts_planted_in_a_shipped_catalogue(tmp_path):
+    keys = catalogue.template(domain=catalogue.KEYS_DOMAIN)
+    planted = tmp_path / "coursework.po"
+    catalogue._write(planted, keys)  # as if the keys had been extracted into the shipped catalogue
+    texts = [m.id for m in keys if m.id]
+    assert len(leaked_texts(planted.read_text(encoding="utf-8"), texts)) == len(texts)
+
+
+def test_the_answer_keys_catalogue_never_reaches_the_student_edition():
+    """Model answers and rubrics, in English or translated, only under keys/, which the student copy leaves out."""
+    from course.editions.student import NOT_FOR_STUDENTS
+    from course.settings import PACKAGE_DIR
+
+    keys = [m for m in catalogue.template(domain=catalogue.KEYS_DOMAIN) if m.id]
+    texts = [m.id for m in keys] + [
+        m.string for m in read(catalogue.translation_file("zh_Hans", catalogue.KEYS_DOMAIN)) if m.id
+    ]
+    assert len(texts) == 2 * len(keys) > 30 and all(len(t) > 40 for t in texts)
+    ignored = NOT_FOR_STUDENTS(str(catalogue.ROOT), [p.name for p in catalogue.ROOT.iterdir()])
+    assert "keys" in ignored and catalogue.LOCALES[catalogue.KEYS_DOMAIN].is_relative_to(catalogue.ROOT / "keys")
+    shipped = [
+        p
+        for p in PACKAGE_DIR.rglob("*")
+        if p.is_file() and "keys" not in p.relative_to(PACKAGE_DIR).parts and "__pycache__" not in p.parts
+    ]
+    for path in shipped:
+        try:
+            content = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        leaked = leaked_texts(content, texts)
+        assert not leaked, f"{path}: {leaked[0]}"
 
 
 def test_extraction_takes_what_people_read_and_leaves_machine_values():
@@ -58,6 +109,7 @@ def test_extraction_takes_what_people_read_and_leaves_machine_values():
         by_field.setdefault(entry.context.rsplit("/", 1)[1], []).append(entry.text)
     read_fields = {"prompt", "explain", "options", "items", "pairs", "reading", "evidence", "solution", "rubric"}
     assert set(by_field) == read_fields
+    assert {e.context.rsplit("/", 1)[1] for e in catalogue.entries(folders=("keys",))} == {"solution", "rubric"}
     texts = {entry.text for entry in found}
     assert "Whose research paper is this collection built on?" in texts
     assert "Tian 2014, §2.2" in by_field["evidence"]
@@ -98,9 +150,11 @@ def test_extraction_of_a_planted_bank(tmp_path):
 # --- the Chinese catalogue -------------------------------------------------------------------------------------
 
 
-def test_the_chinese_catalogue_is_complete_no_text_untranslated_or_fuzzy():
+@pytest.mark.parametrize("domain", DOMAINS)
+def test_the_chinese_catalogue_is_complete_no_text_untranslated_or_fuzzy(domain):
     """The release check: a student would otherwise read English (or a translation of an older English text)."""
-    assert catalogue.release_problems(ZH) == []
+    po = catalogue.translation_file("zh_Hans", domain)
+    assert catalogue.release_problems(po, catalogue.template_file(domain)) == []
 
 
 def test_the_release_check_fails_on_planted_defects(tmp_path):
@@ -148,11 +202,16 @@ def test_a_changed_english_text_becomes_fuzzy_after_the_merge_and_keeps_its_old_
     }, "the merge must keep every other translation"
 
 
+def chinese_messages():
+    for domain in DOMAINS:
+        yield from (m for m in read(catalogue.translation_file("zh_Hans", domain)) if m.id)
+
+
 def test_the_chinese_text_does_not_copy_the_paper(paper_text):
     """No 20-character run of the paper (whitespace removed) in our Chinese; quotations are kept below 20."""
     paper = re.sub(r"\s+", "", paper_text)
     checked = 0
-    for message in read(ZH):
+    for message in chinese_messages():
         if not message.id:
             continue
         text = re.sub(r"\s+", "", message.string)
@@ -170,13 +229,13 @@ def test_the_copy_check_catches_a_planted_copy(paper_text):
 
 def test_the_chinese_uses_the_glossary_forms():
     banned = ["北朝鲜", "北韩", "南韩", "中国志愿军", "尤京", "普札诺夫", "米科扬", "纳吉·伊姆雷"]
-    for message in read(ZH):
+    for message in chinese_messages():
         for word in banned:
             assert word not in message.string, f"{message.context}: {word}"
 
 
 def test_names_follow_the_cast_list():
-    text = "".join(m.string for m in read(ZH) if m.id)
+    text = "".join(m.string for m in chinese_messages())
     for name in ("田武雄", "沈志华", "毛泽东", "金日成", "周恩来", "尤金", "普扎诺夫", "米高扬", "南日", "乔晓光"):
         assert name in text
     assert "Tian 2014" not in text and "田武雄 2014，§" in text
