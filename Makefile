@@ -62,10 +62,13 @@ notebooks: $(STAMP_TEST)
 	ONE_VOICE_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		notebooks/[0-9][0-9]-*.ipynb $$(ls notebooks/zh/[0-9][0-9]-*.ipynb 2>/dev/null)
 
-# Extract the interface messages into the template catalogue and merge them into each translation.
+# Extract the interface messages into the template catalogue and merge them into each translation; the same for the
+# coursework's own text (banks and prompts: course/locales/coursework.pot; model answers and rubrics, never copied to
+# students: course/coursework/keys/locales/coursework-keys.pot), with fuzzy matching.
 # Changed English messages become fuzzy there; the tests fail until a translator has reviewed them.
 messages: $(STAMP_TEST)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k _markup -k N_ -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output \
 		--project "One Voice, 1958" --copyright-holder "One Voice, 1958" -o course/locales/course.pot .
 	$(BIN)/pybabel update -i course/locales/course.pot -d course/locales -D course -l zh_Hans --no-wrap --no-fuzzy-matching
 	$(BIN)/one-voice translate update --lang zh_Hans
+	$(BIN)/python -m course.coursework.catalogue

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.coursework import schemas
+from course.coursework import catalogue, schemas
 from course.i18n import N_, _, ngettext
 
 TEXT_STUB = "YOUR ANSWER HERE"
@@ -78,7 +78,7 @@ def load_key(path: Path) -> dict[str, dict[str, str]]:
         schemas.validate(key, SCHEMA, path)
     except schemas.InvalidFile as error:
         raise AnswerKeyFileError(error.file, error.problem, error.fix, error.key, error.value) from None
-    return key
+    return catalogue.key(path.stem, key)  # model answers and rubrics in the instructor's language
 
 
 def checked_key(nb, notebook: Path, key_file: Path) -> dict[str, dict[str, str]]:

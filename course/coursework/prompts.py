@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from course import settings
-from course.coursework import progress
+from course.coursework import catalogue, progress
 from course.i18n import N_, _, ngettext
 
 MIN_WORDS = 15
@@ -61,7 +61,7 @@ def prompts_dir() -> Path:
 
 
 def load_all(folder: Path | str | None = None) -> dict[str, Prompt]:
-    """Every prompt of the collection by id (the lesson is the file name)."""
+    """Every prompt of the collection by id (the lesson is the file name), in the student's language."""
     folder = Path(folder) if folder is not None else prompts_dir()
     found: dict[str, Prompt] = {}
     for path in sorted(folder.glob("*.json")):
@@ -77,7 +77,7 @@ def load_all(folder: Path | str | None = None) -> dict[str, Prompt]:
                         lesson=found[item.id].lesson,
                     )
                 )
-            found[item.id] = item
+            found[item.id] = catalogue.prompt(item)
     return found
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from course import settings
-from course.coursework import schemas
+from course.coursework import answer_formats, catalogue, schemas
 from course.i18n import _, ngettext
 
 SCHEMA = "selfcheck-bank"  # course/coursework/schemas/selfcheck-bank.schema.json: the form of a bank file
@@ -90,14 +90,15 @@ def load_bank(path: Path | str) -> tuple[Question, ...]:
     """Read and validate one lesson's question file; the lesson slug is the file name.
 
     The schema checks the form of every question; the few checks it cannot express follow in `_question`.
-    A file is read and checked again only when it changes (every `self_check(...)` cell loads the bank).
+    A file is read and checked again only when it changes (every `self_check(...)` cell loads the bank); its
+    questions come in the student's language (`catalogue.question`: the English file is the source).
     """
     path = Path(path)
     try:
         stat = path.stat()
     except OSError:
-        return _load_bank(path, None, None)
-    return _load_bank(path, stat.st_mtime_ns, stat.st_size)
+        return tuple(catalogue.question(q) for q in _load_bank(path, None, None))
+    return tuple(catalogue.question(q) for q in _load_bank(path, stat.st_mtime_ns, stat.st_size))
 
 
 @lru_cache(maxsize=64)
@@ -264,7 +265,7 @@ def normalise_text(text: str) -> str:
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A full date written as 1958-10-26, 26 October 1958, October 26, 1958, 26 Oct 1958 or 1958年10月26日."""
+    """A full date written as 1958-10-26, 26 October 1958, October 26, 1958, 26 Oct 1958, 1958年10月26日 or 1958年10月26号."""
     text = unicodedata.normalize("NFKC", str(text)).strip().casefold()
     numeric = re.fullmatch(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})", text) or re.fullmatch(
         r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", text
@@ -291,9 +292,17 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def parse_number(text: Any) -> float | None:
-    """A plain number, allowing thousands separators: 290000, 290,000, 290 000, -1.5."""
+    """A plain number, allowing thousands separators (290000, 290,000, 290 000, -1.5), one written with
+    万 as Chinese writes round numbers (29万, 25.5万, 三十万: `answer_formats.wan_number`), or a whole number in
+    Chinese numerals (六, 三十)."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
         return float(text)
+    wan = answer_formats.wan_number(text)
+    if wan is not None:
+        return wan
+    numeral = answer_formats.chinese_numeral(unicodedata.normalize("NFKC", str(text)).strip())
+    if numeral is not None:
+        return float(numeral)
     text = unicodedata.normalize("NFKC", str(text)).strip().replace("\u2212", "-")
     match = re.fullmatch(r"([+-]?)(\d{1,3}(?:([, ])\d{3})(?:\3\d{3})*|\d+)(\.\d+)?", text)
     if not match:

@@ -94,6 +94,27 @@ def test_ambiguous_or_worded_numbers_are_not_guessed(written):
     assert checks.parse_number(written) is None
 
 
+@pytest.mark.parametrize("written", ["29万", "29 万", "２９万", "29.0万", "二十九万"])
+def test_numbers_written_with_wan_are_read(written):
+    assert checks.parse_number(written) == 290000
+
+
+@pytest.mark.parametrize("written, value", [("六", 6), ("三十", 30), ("十六", 16), ("二百九十", 290)])
+def test_whole_numbers_in_chinese_numerals_are_read(written, value):
+    assert checks.parse_number(written) == value
+
+
+@pytest.mark.parametrize("written", ["29万人", "约29万", "二九万", "29,0万", "六个", "三五"])
+def test_worded_or_malformed_numbers_with_wan_are_not_guessed(written):
+    assert checks.parse_number(written) is None
+
+
+def test_a_numeric_self_check_grades_an_answer_written_with_wan():
+    q = question(kind="numeric", answer=290000, tolerance=10000)
+    assert checks.grade(q, "30万").correct and checks.grade(q, "二十八万").correct
+    assert checks.grade(q, "31万").feedback == "Not quite: too high."
+
+
 def test_numeric_tolerance_is_inclusive_and_feedback_gives_the_direction():
     q = question(kind="numeric", answer=290000, tolerance=10000)
     assert checks.grade(q, "300,000").correct and checks.grade(q, "280000").correct
