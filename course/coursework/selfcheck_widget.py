@@ -91,15 +91,7 @@ def self_check(question_id: str) -> SelfCheck:
 
 def _controls(question: checks.Question) -> list[widgets.Widget]:
     if question.kind == "multiple_choice":
-        return [
-            widgets.RadioButtons(
-                options=question.options,
-                value=None,
-                description=_("Choose one"),
-                style=_WIDE_LABEL,
-                layout={"width": "max-content"},
-            )
-        ]
+        return [choice(_("Choose one"), [(option, option) for option in question.options], None)]
     if question.kind in ("short_answer", "numeric"):
         return [widgets.Text(description=_("Your answer"), style=_WIDE_LABEL)]
     # Radio buttons, not dropdowns: JupyterLab takes a dropdown's keys (course/display/controls.py).
