@@ -1,9 +1,9 @@
 """The evidence picker (any lesson) and lesson 08's essay planner: thin ipywidgets shells on
 `course.coursework.evidence_bank`, saving to the progress file like the self-checks and prompts.
 
-`evidence_picker("02-mao-proposes")`: dropdowns for a document of that lesson, a paragraph and a claim, a note
+`evidence_picker("02-mao-proposes")`: choices of a document of that lesson, a paragraph and a claim, a note
 box and "Use as evidence". `essay_planner()`: the bank grouped by explanation and by the paper's claims, a
-for/against dropdown per item, the thesis and counter-argument, Save plan, and "Export outline", which writes
+for/against choice per item, the thesis and counter-argument, Save plan, and "Export outline", which writes
 essay-outline.md beside the progress file.
 """
 
@@ -15,6 +15,7 @@ from course.coursework import evidence_bank as eb
 from course.coursework import progress
 from course.coursework import prompts as prompt_bank
 from course.coursework.prompt_widget import guarded
+from course.display.controls import choice, focus_ring
 from course.display.templating import render
 from course.i18n import _
 
@@ -42,23 +43,22 @@ class EvidencePicker(widgets.VBox):
                     example=lessons[0] if lessons else "?",
                 )
             )
-        self.document = widgets.Dropdown(
-            options=[
+        # Radio buttons, not dropdowns: JupyterLab takes a dropdown's keys (course/display/controls.py).
+        self.document = choice(
+            _("Document"),
+            [
                 (_("Document {letter}: {heading}", letter=refs["letter_of"][d], heading=refs["headings"][d]), d)
                 for d in docs
             ],
-            description=_("Document"),
-            style=_WIDE_LABEL,
-            layout={"width": "100%"},
+            docs[0],
         )
-        self.paragraph = widgets.Dropdown(description=_("Paragraph ¶"), style=_WIDE_LABEL)
+        self.paragraph = choice(_("Paragraph ¶"), [], None, horizontal=True)
         own = [c for c, row in refs["claims"].items() if row["lesson"] == lesson]
         others = [c for c in refs["claims"] if c not in own]
-        self.claim = widgets.Dropdown(
-            options=[(f"{c}: {eb._short(refs['claims'][c]['text'], 80)}", c) for c in own + others],
-            description=_("Bears on claim"),
-            style=_WIDE_LABEL,
-            layout={"width": "100%"},
+        self.claim = choice(
+            _("Bears on claim"),
+            [(f"{c}: {eb._short(refs['claims'][c]['text'], 80)}", c) for c in own + others],
+            (own + others)[0] if own + others else None,
         )
         self.note = widgets.Textarea(
             description=_("Your note"),
@@ -74,12 +74,15 @@ class EvidencePicker(widgets.VBox):
         self._paragraphs()
         super().__init__([self.document, self.paragraph, self.claim, self.note, self.button, self.status, self.marked])
         self.add_class("one-voice-evidence-picker")
+        focus_ring(self)
         document, notes = guarded(progress.document)
         self._list(document)
         self.status.value = _notice(*notes)
 
     def _paragraphs(self) -> None:
-        self.paragraph.options = [(f"¶{n}", n) for n in self.refs["paragraphs"].get(self.document.value, [])]
+        numbers = self.refs["paragraphs"].get(self.document.value, [])
+        self.paragraph.options = [(f"¶{n}", n) for n in numbers]
+        self.paragraph.value = numbers[0] if numbers else None  # the first paragraph, as a new document opens
 
     def use(self) -> None:
         doc, n, claim, note = self.document.value, self.paragraph.value, self.claim.value, self.note.value
@@ -112,8 +115,8 @@ def evidence_picker(lesson: str) -> EvidencePicker:
 
 
 class EssayPlanner(widgets.VBox):
-    """The bank grouped by explanation and claim, a for/against dropdown per item, thesis, counter-argument,
-    Save plan and Export outline; attributes public for tests (`sorters` maps item keys to dropdowns)."""
+    """The bank grouped by explanation and claim, a for/against choice per item, thesis, counter-argument,
+    Save plan and Export outline; attributes public for tests (`sorters` maps item keys to choices)."""
 
     def __init__(self, refs: dict, prompts: dict):
         self.refs, self.prompts = refs, prompts
@@ -128,7 +131,7 @@ class EssayPlanner(widgets.VBox):
                 empty=eb.empty_message() if not self.items else "",
             )
         )
-        self.sorters: dict[str, widgets.Dropdown] = {}
+        self.sorters: dict[str, widgets.RadioButtons] = {}
         rows: list[widgets.Widget] = []
         for group in eb.grouped(self.items, refs["claims"]):
             rows.append(
@@ -155,12 +158,11 @@ class EssayPlanner(widgets.VBox):
                     )
                 )
                 for item in claim["items"]:
-                    sorter = widgets.Dropdown(
-                        options=[(_(eb.SIDE_LABELS[s]), s) for s in ("", *eb.SIDES)],
-                        value=saved["sort"].get(item.key, ""),
-                        description=_("Counts"),
-                        style=_WIDE_LABEL,
-                        layout={"width": "max-content"},
+                    sorter = choice(
+                        _("Counts"),
+                        [(_(eb.SIDE_LABELS[s]), s) for s in ("", *eb.SIDES)],
+                        saved["sort"].get(item.key, ""),
+                        horizontal=True,
                     )
                     self.sorters[item.key] = sorter
                     rows.append(
@@ -212,6 +214,7 @@ class EssayPlanner(widgets.VBox):
             ]
         )
         self.add_class("one-voice-essay-planner")
+        focus_ring(self)
 
     def current_plan(self) -> dict:
         return {

@@ -18,6 +18,7 @@ import ipywidgets as widgets
 from course.coursework import progress
 from course.coursework import prompts as bank
 from course.coursework.selfcheck_widget import _local_time
+from course.display.controls import focus_ring
 from course.display.templating import render
 from course.i18n import _
 
@@ -85,6 +86,7 @@ class PromptWidget(widgets.VBox):
         self.compare_button.on_click(lambda _b: self.compare())
         super().__init__([self.question, self.answer, self.save_button, self.status, self.compare_button, self.reading])
         self.add_class("one-voice-prompt")
+        focus_ring(self)
         self._restore()
 
     def save(self) -> None:

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 from course import i18n
 from course.coursework import progress
 from course.coursework import selfchecks as checks
+from course.display.controls import choice, focus_ring
 from course.display.templating import render
 from course.i18n import _
 
@@ -36,6 +37,7 @@ class SelfCheck(widgets.VBox):
         self.button.on_click(lambda _button: self.submit())
         super().__init__([self.prompt, *self.controls, self.button, self.feedback])
         self.add_class("one-voice-selfcheck")
+        focus_ring(self)
         self._restore()
 
     def answer(self) -> Any:
@@ -89,41 +91,17 @@ def self_check(question_id: str) -> SelfCheck:
 
 def _controls(question: checks.Question) -> list[widgets.Widget]:
     if question.kind == "multiple_choice":
-        return [
-            widgets.RadioButtons(
-                options=question.options,
-                value=None,
-                description=_("Choose one"),
-                style=_WIDE_LABEL,
-                layout={"width": "max-content"},
-            )
-        ]
+        return [choice(_("Choose one"), [(option, option) for option in question.options], None)]
     if question.kind in ("short_answer", "numeric"):
         return [widgets.Text(description=_("Your answer"), style=_WIDE_LABEL)]
-    blank = [(_("(choose)"), None)]
+    # Radio buttons, not dropdowns: JupyterLab takes a dropdown's keys (course/display/controls.py).
     if question.kind == "ordering":
-        choices = blank + [(item, item) for item in question.items]
+        choices = [(item, item) for item in question.items]
         return [
-            widgets.Dropdown(
-                options=choices,
-                value=None,
-                description=_("Position {n}", n=n),
-                style=_WIDE_LABEL,
-                layout={"width": "auto"},
-            )
-            for n in range(1, len(question.items) + 1)
+            choice(_("Position {n}", n=n), choices, None, horizontal=True) for n in range(1, len(question.items) + 1)
         ]
     rights = sorted({right for _left, right in question.pairs})
-    return [
-        widgets.Dropdown(
-            options=blank + [(r, r) for r in rights],
-            value=None,
-            description=left,
-            style=_WIDE_LABEL,
-            layout={"width": "auto"},
-        )
-        for left, _right in question.pairs
-    ]
+    return [choice(left, [(r, r) for r in rights], None, horizontal=True) for left, _right in question.pairs]
 
 
 def _fill(question: checks.Question, controls: list[widgets.Widget], answer: Any) -> None:

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
+from course.display.controls import choice, focus_ring
 from course.display.templating import render
 from course.evidence.package import Evidence, localized
 from course.explorers.base import Cache, Explorer
 from course.i18n import N_, _
 
 RELATIONS = ("supports", "rebuts", "qualifies")
-OPTION_WIDTH = 70  # characters of text in a dropdown or button label
+OPTION_WIDTH = 70  # characters of text in a choice or button label
 OUTLINE_WIDTH = 110
 KIND_LABELS = {
     "thesis": N_("thesis"),
@@ -328,13 +329,11 @@ class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
         super().__init__(evidence)
         self.lesson = lesson or None
         first = view(ArgumentMapState(self.lesson), self.evidence)
-        self.pick = widgets.Dropdown(
-            description=_("Claim:"),
-            options=list(first.options),
-            value=first.selected,
+        self.pick = choice(
+            _("Claim:"),
+            list(first.options),
+            first.selected,
             tooltip=_("Choose a node of the argument; its parent and children appear below"),
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="100%"),
         )
         self.path = widgets.HTML()
         self.node = widgets.HTML()
@@ -355,17 +354,19 @@ class ArgumentMapExplorer(Explorer[ArgumentMapState, ArgumentMapView]):
             ),
         )
         self.watch(self.pick)
-        self.root = widgets.VBox(
-            [
-                self.pick,
-                self.path,
-                self.node,
-                self.parent,
-                self.parent_button,
-                self.children_heading,
-                self.children_box,
-                self.panels,
-            ]
+        self.root = focus_ring(
+            widgets.VBox(
+                [
+                    self.pick,
+                    self.path,
+                    self.node,
+                    self.parent,
+                    self.parent_button,
+                    self.children_heading,
+                    self.children_box,
+                    self.panels,
+                ]
+            )
         )
         self.update()
 

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
 
+from course.display.controls import focus_ring
 from course.display.templating import render
 from course.evidence.package import ESTIMATES, Evidence, force_table
 from course.explorers.base import Cache, Explorer
@@ -354,7 +355,7 @@ class ForceBalanceExplorer(Explorer[ForceBalanceState, ForceBalanceView]):
             options=[(str(y), y) for y in YEARS],
             value=year,
             description=_("Year (1 July)"),
-            style={**wide, "button_width": "4em"},
+            style={**wide, "button_width": "auto"},  # the whole year shows (4em cut it to "19…")
         )
         self.estimate = widgets.ToggleButtons(
             options=[(estimate_label(e), e) for e in ESTIMATES],
@@ -378,19 +379,21 @@ class ForceBalanceExplorer(Explorer[ForceBalanceState, ForceBalanceView]):
         )
         self.table_view.selected_index = None
         self.png = b""
-        self.root = widgets.VBox(
-            [
-                self.year,
-                self.estimate,
-                widgets.HBox(
-                    [widgets.Label(_("Series shown:"))] + list(self.series.values()),
-                    layout=widgets.Layout(flex_flow="row wrap"),
-                ),
-                self.readout,
-                self.chart,
-                self.caption,
-                self.table_view,
-            ]
+        self.root = focus_ring(
+            widgets.VBox(
+                [
+                    self.year,
+                    self.estimate,
+                    widgets.HBox(
+                        [widgets.Label(_("Series shown:"))] + list(self.series.values()),
+                        layout=widgets.Layout(flex_flow="row wrap"),
+                    ),
+                    self.readout,
+                    self.chart,
+                    self.caption,
+                    self.table_view,
+                ]
+            )
         )
         self.watch(self.year, self.estimate, *self.series.values())
         self.update()

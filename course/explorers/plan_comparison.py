@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from course.display.cards import display_title
+from course.display.controls import choice, focus_ring
 from course.display.templating import render
 from course.evidence.package import Evidence, localized
 from course.explorers.base import Cache, Explorer
@@ -348,7 +349,7 @@ def view(state: PlanComparisonState, evidence: Evidence) -> PlanComparisonView:
 
 
 class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
-    """The widget shell: a plan chooser, one prediction dropdown and Reveal button per dimension, the grid."""
+    """The widget shell: a plan chooser, one prediction choice and Reveal button per dimension, the grid."""
 
     pure_view = staticmethod(view)
 
@@ -365,22 +366,20 @@ class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
                 )
             )
         self._state = PlanComparisonState(plans=shown, focus=shown[0])
-        style = {"description_width": "initial"}
-        self.plan = widgets.Dropdown(
-            description=_("Predict for:"),
-            options=[(plan_label(p), p) for p in shown],
-            value=shown[0],
+        # Radio buttons, not dropdowns: JupyterLab takes a dropdown's keys (course/display/controls.py).
+        self.plan = choice(
+            _("Predict for:"),
+            [(plan_label(p), p) for p in shown],
+            shown[0],
             tooltip=_("Choose the plan whose cells you want to predict and reveal"),
-            style=style,
-            layout=widgets.Layout(width="36em"),
         )
         self.predictions = {
-            d: widgets.Dropdown(
-                description=dimension_label(d),
-                options=[(_("(your prediction)"), "")] + [(category_label(d, c), c) for c in VOCABULARY[d]],
-                value="",
-                style={"description_width": "17em"},
-                layout=widgets.Layout(width="36em"),
+            d: choice(
+                dimension_label(d),
+                [(category_label(d, c), c) for c in VOCABULARY[d]],
+                None,
+                horizontal=True,
+                description_width="17em",
             )
             for d in DIMENSIONS
         }
@@ -402,12 +401,14 @@ class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
             selected_index=None,
         )
         self.plan.observe(self._plan_changed, names="value")
-        for dimension, dropdown in self.predictions.items():
-            dropdown.observe(lambda change, d=dimension: self._predicted(d, change["new"]), names="value")
+        for dimension, control in self.predictions.items():
+            control.observe(lambda change, d=dimension: self._predicted(d, change["new"]), names="value")
             self.reveal[dimension].on_click(lambda _button, d=dimension: self._reveal(d))
         self.reveal_all.on_click(lambda _button: self._apply(reveal_all(self._state)))
         rows = [widgets.HBox([self.predictions[d], self.reveal[d]]) for d in DIMENSIONS]
-        self.root = widgets.VBox([self.plan, *rows, self.reveal_all, self.status, self.grid, self.notes_panel])
+        self.root = focus_ring(
+            widgets.VBox([self.plan, *rows, self.reveal_all, self.status, self.grid, self.notes_panel])
+        )
         self.update()
 
     def state(self) -> PlanComparisonState:
@@ -430,10 +431,10 @@ class PlanComparisonExplorer(Explorer[PlanComparisonState, PlanComparisonView]):
     def show(self, shown: PlanComparisonView) -> None:
         """Show the focus plan's predictions, lock the rows already revealed for it, and render the grid."""
         with self.quietly():
-            for dimension, dropdown in self.predictions.items():
-                dropdown.value = self._state.prediction(self._state.focus, dimension) or ""
+            for dimension, control in self.predictions.items():
+                control.value = self._state.prediction(self._state.focus, dimension) or None
                 done = (self._state.focus, dimension) in self._state.revealed
-                dropdown.disabled = done
+                control.disabled = done
                 self.reveal[dimension].disabled = done
         self.status.value = render("explorers/plan_comparison_status.html.j2", view=shown)
         self.grid.value = shown.grid_html

@@ -13,13 +13,14 @@ import ipywidgets as widgets
 import pandas as pd
 
 from course.display.cards import display_title, source_card_html
+from course.display.controls import choice, focus_ring
 from course.display.templating import render
 from course.evidence.package import Evidence, localized
 from course.explorers.base import Cache, Explorer
 from course.i18n import N_, _
 from course.settings import data_suffix
 
-ANY = ""  # the "All" choice of every dropdown
+ANY = ""  # the "All" choice of every filter
 MAX_CARDS = 25
 SEARCHED_COLUMNS = (
     "id",
@@ -226,7 +227,7 @@ def _cell_text(value) -> object:
 
 
 def _options(values, labels: dict[str, str] | None = None, translate: bool = True) -> list[tuple[str, str]]:
-    """Dropdown choices: All first, then the values present in the data, labelled (a value without a label as itself).
+    """Filter choices: All first, then the values present in the data, labelled (a value without a label as itself).
 
     Labels are messages to translate, or (`translate=False`) text already in the current language.
     """
@@ -246,7 +247,8 @@ def _present(value) -> bool:
 
 
 class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
-    """The widget shell: labelled filters on top, the count line, the cards, the table one click away."""
+    """The widget shell: labelled filters on top (the short ones first, for fewer Tab presses), the count line, the
+    cards, the table one click away."""
 
     pure_view = staticmethod(view)
 
@@ -256,24 +258,19 @@ class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
         self.span = year_span(sources)
         lessons = {slug for row in sources["lessons"] if isinstance(row, tuple) for slug in row}
         style = {"description_width": "initial"}
-        self.lesson = widgets.Dropdown(description=_("Lesson"), options=_options(lessons), style=style)
-        self.type = widgets.Dropdown(description=_("Type"), options=_options(sources["type"], TYPE_LABELS), style=style)
-        self.archive = widgets.Dropdown(
-            description=_("Archive"),
-            options=_options(sources["archive"], _archive_names(sources), translate=False),
-            style=style,
-            layout=widgets.Layout(width="32em"),
+        # Radio buttons and number boxes, not dropdowns: JupyterLab takes a dropdown's keys (course/display/controls.py).
+        self.lesson = choice(_("Lesson"), _options(lessons), ANY, horizontal=True)
+        self.type = choice(_("Type"), _options(sources["type"], TYPE_LABELS), ANY, horizontal=True)
+        self.archive = choice(_("Archive"), _options(sources["archive"], _archive_names(sources), translate=False), ANY)
+        self.language = choice(_("Language"), _options(sources["language"], LANGUAGE_LABELS), ANY, horizontal=True)
+        self.party = choice(_("Whose document"), _options(sources["party"], PARTY_LABELS), ANY, horizontal=True)
+        # Two labelled year boxes, not a range slider: a slider's handles have no accessible name.
+        self.year_from = widgets.BoundedIntText(
+            description=_("From year"), value=self.span[0], min=self.span[0], max=self.span[1], style=style
         )
-        self.language = widgets.Dropdown(
-            description=_("Language"), options=_options(sources["language"], LANGUAGE_LABELS), style=style
+        self.year_to = widgets.BoundedIntText(
+            description=_("To year"), value=self.span[1], min=self.span[0], max=self.span[1], style=style
         )
-        self.party = widgets.Dropdown(
-            description=_("Whose document"), options=_options(sources["party"], PARTY_LABELS), style=style
-        )
-        # Two labelled year lists, not a range slider: a slider's handles have no accessible name.
-        years = [(str(y), y) for y in range(self.span[0], self.span[1] + 1)]
-        self.year_from = widgets.Dropdown(description=_("From year"), options=years, value=self.span[0], style=style)
-        self.year_to = widgets.Dropdown(description=_("To year"), options=years, value=self.span[1], style=style)
         self.primary_only = widgets.Checkbox(description=_("Primary sources only"), value=False, indent=False)
         self.text = widgets.Text(
             description=_("Search"), placeholder=_("a word, a name, an id…"), continuous_update=False, style=style
@@ -297,17 +294,21 @@ class SourceReaderExplorer(Explorer[SourceReaderState, SourceReaderView]):
             self.primary_only,
             self.text,
         )
-        self.root = widgets.VBox(
-            [
-                widgets.HBox(
-                    [self.lesson, self.type, self.language, self.party], layout=widgets.Layout(flex_flow="row wrap")
-                ),
-                widgets.HBox([self.archive, self.year_from, self.year_to], layout=widgets.Layout(flex_flow="row wrap")),
-                widgets.HBox([self.primary_only, self.text]),
-                self.count,
-                self.table_panel,
-                self.cards,
-            ]
+        self.root = focus_ring(
+            widgets.VBox(
+                [
+                    self.lesson,
+                    widgets.HBox([self.primary_only, self.text]),
+                    widgets.HBox([self.year_from, self.year_to], layout=widgets.Layout(flex_flow="row wrap")),
+                    self.type,
+                    self.language,
+                    self.party,
+                    self.archive,
+                    self.count,
+                    self.table_panel,
+                    self.cards,
+                ]
+            )
         )
         self.watch(*self.controls)
         self.update()

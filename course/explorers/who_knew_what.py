@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import pandas as pd
 
+from course.display.controls import choice, focus_ring
 from course.display.templating import render
 from course.evidence.package import Evidence, localized
 from course.explorers.base import Cache, Explorer
@@ -258,19 +259,17 @@ class WhoKnewWhatExplorer(Explorer[WhoKnewWhatState, WhoKnewWhatView]):
         self.date = widgets.DatePicker(
             description=_("Day"), value=day, min=FIRST_DAY, max=LAST_DAY, style={"description_width": "initial"}
         )
-        self.jump = widgets.Dropdown(
-            description=_("Jump to a message"),
-            options=[(_("Choose a day on which one capital sent another something…"), "")] + self.key_dates,
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="40em"),
-        )
+        # Radio buttons, not a dropdown: JupyterLab takes a dropdown's keys (course/display/controls.py).
+        self.jump = choice(_("Jump to a message"), self.key_dates, None)
         self.previous = widgets.Button(
             description=_("◀ Previous message"),
             tooltip=_("Go back to the previous day on which a capital sent another one something"),
+            layout=widgets.Layout(width="auto"),  # the whole label shows (the default width cut it)
         )
         self.next = widgets.Button(
             description=_("Next message ▶"),
             tooltip=_("Go on to the next day on which a capital sent another one something"),
+            layout=widgets.Layout(width="auto"),
         )
         self.readout = widgets.HTML()
         self.board = widgets.HTML()
@@ -279,16 +278,18 @@ class WhoKnewWhatExplorer(Explorer[WhoKnewWhatState, WhoKnewWhatView]):
         self.log_panel = widgets.Accordion(
             children=[self.log], titles=(_("All communications up to this day as a table"),), selected_index=None
         )
-        self.root = widgets.VBox(
-            [
-                self.date,
-                widgets.HBox([self.previous, self.next]),
-                self.jump,
-                self.readout,
-                self.board,
-                self.footnote,
-                self.log_panel,
-            ]
+        self.root = focus_ring(
+            widgets.VBox(
+                [
+                    self.date,
+                    widgets.HBox([self.previous, self.next]),
+                    self.jump,
+                    self.readout,
+                    self.board,
+                    self.footnote,
+                    self.log_panel,
+                ]
+            )
         )
         self.watch(self.date)
         self.jump.observe(self._jumped, names="value")
@@ -320,7 +321,7 @@ class WhoKnewWhatExplorer(Explorer[WhoKnewWhatState, WhoKnewWhatView]):
             self.go_to(change["new"])
 
     def show(self, shown: WhoKnewWhatView) -> None:
-        self.jump.value = shown.date if shown.date in self._key_days else ""
+        self.jump.value = shown.date if shown.date in self._key_days else None
         self.readout.value = render("explorers/who_knew_what_readout.html.j2", view=shown)
         self.board.value = shown.table_html
         self.footnote.value = render("explorers/who_knew_what_footnote.html.j2", view=shown)

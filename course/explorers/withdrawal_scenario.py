@@ -19,6 +19,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from course.display.cards import display_title
+from course.display.controls import focus_ring
 from course.display.templating import render
 from course.evidence.package import Evidence, force_table
 from course.explorers.base import Explorer
@@ -322,8 +323,8 @@ class WithdrawalScenarioExplorer(Explorer[WithdrawalScenarioState, WithdrawalSce
         self.chart = widgets.Output()
         self.notes = widgets.HTML()
         self.png = b""
-        self.root = widgets.VBox(
-            [self.cpv_share, self.kpa_change, self.rok, self.us, self.readout, self.chart, self.notes]
+        self.root = focus_ring(
+            widgets.VBox([self.cpv_share, self.kpa_change, self.rok, self.us, self.readout, self.chart, self.notes])
         )
         self.watch(self.cpv_share, self.kpa_change, self.rok, self.us)
         self.update()

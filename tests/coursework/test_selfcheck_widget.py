@@ -142,7 +142,8 @@ def test_ordering_with_dropdowns_and_partial_credit(progress_file):
 def test_matching(progress_file, custom_bank):
     widget = self_check("t-match")
     assert [c.description for c in widget.controls] == ["Mao Zedong", "Kim Il-sung", "A. M. Puzanov"]
-    assert [label for label, _ in widget.controls[0].options] == ["(choose)", "China", "DPRK", "USSR"]
+    assert [label for label, _ in widget.controls[0].options] == ["China", "DPRK", "USSR"]
+    assert [c.value for c in widget.controls] == [None, None, None]  # nothing chosen until the student picks
     for control, country in zip(widget.controls, ["China", "USSR", "DPRK"]):
         control.value = country
     widget.button.click()

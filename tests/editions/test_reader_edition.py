@@ -76,7 +76,7 @@ def test_widgets_render_offline_in_chromium(reader: Path):
             html_widget = page.locator(".widget-html-content").first
             html_widget.wait_for(state="visible", timeout=60_000)
             assert html_widget.inner_text().strip()
-            assert page.locator(".widget-dropdown select").count() > 0  # the source reader's filters
+            assert page.locator(".ov-choice input[type=radio]").count() > 0  # the source reader's filters
         finally:
             browser.close()
     assert blocked == [], f"the page tried to reach the network: {blocked}"

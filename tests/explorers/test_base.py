@@ -123,7 +123,7 @@ def test_a_changed_forces_table_is_never_served_an_old_chart(ev):
 # --- accessibility: names and keyboard-operable kinds of control ------------------------------------------------
 
 CONTROL_KINDS = (
-    widgets.Dropdown,
+    widgets.RadioButtons,
     widgets.ToggleButtons,
     widgets.Checkbox,
     widgets.Text,
@@ -153,11 +153,13 @@ def test_every_control_has_an_accessible_name_and_none_is_a_slider(ev, name):
             continue  # not shown, so not in the accessibility tree
         kind = type(control).__name__
         assert "Slider" not in kind and "Range" not in kind, f"{name}: {kind} has an unnamed handle"
+        # A <select> (Dropdown, Select) is in JupyterLab's command mode: its arrow keys and letters go to the notebook.
+        assert not isinstance(control, (widgets.Dropdown, widgets.Select)), f"{name}: {kind} is not keyboard-safe"
         assert isinstance(control, CONTROL_KINDS), f"{name}: {kind} is not a kind checked for a name"
-        # The description is the <label for=...> of Dropdown, Text, BoundedIntText and DatePicker, the text of a
-        # Checkbox's label and of a Button; ToggleButtons are buttons named by their option labels.
+        # The description is the <label for=...> of Text, BoundedIntText and DatePicker, the text of a Checkbox's
+        # label and of a Button; ToggleButtons are buttons and RadioButtons radios, named by their option labels.
         assert control.description.strip(), f"{name}: {kind} has no description"
-        if isinstance(control, widgets.ToggleButtons):
+        if isinstance(control, (widgets.ToggleButtons, widgets.RadioButtons)):
             assert all(label.strip() for label in control._options_labels)
 
 

@@ -181,7 +181,7 @@ def test_shell_keeps_predictions_per_plan(ev, raw):
     explorer.predictions["initiator"].value = "DPRK"
     explorer.reveal["initiator"].click()
     explorer.plan.value = "kim-second"
-    assert explorer.predictions["initiator"].value == "" and not explorer.predictions["initiator"].disabled
+    assert explorer.predictions["initiator"].value is None and not explorer.predictions["initiator"].disabled
     explorer.predictions["initiator"].value = "DPRK"
     explorer.reveal["initiator"].click()
     assert escaped(raw_value(raw, "kim-second", "initiator")) in explorer.grid.value
