@@ -76,7 +76,7 @@ def tables(ev=None) -> dict[str, Any]:
         paragraphs.setdefault(row.excerpt_id, []).append(int(row.n))
     claims = {
         row.id: {
-            "text": row.text,
+            "text": localized(row._asdict(), "text"),  # text_zh in the Chinese edition
             "target": row.target if isinstance(row.target, str) else "",
             "lesson": row.lesson,
             "kind": row.kind,

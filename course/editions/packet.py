@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from course import settings
+from course.display.cards import display_title
 from course.display.documents import document_html, lesson_documents
 from course.display.scripts import lang_of
 from course.display.templating import render
@@ -21,7 +22,7 @@ from course.editions.config import CourseConfig
 from course.editions.print_pdf import CHROMIUM_ARGS, chromium
 from course.editions.steps import SILENT, Steps, each
 from course.editions.student import BuiltLesson
-from course.evidence.package import Evidence, evidence
+from course.evidence.package import Evidence, evidence, localized
 from course.i18n import N_, _
 from course.settings import PACKAGE_DIR
 
@@ -81,14 +82,15 @@ def sources(slug: str, documents: list[str], ev: Evidence) -> list[dict]:
     found = []
     for source_id in printed + [s for s in used if s not in printed]:
         row = table.loc[source_id]
-        title_original = "" if _cell(row.title) == _cell(row.title_en) else _cell(row.title)
+        title = display_title(row)
+        title_original = "" if _cell(row.title) in (_cell(row.title_en), title) else _cell(row.title)
         found.append(
             {
                 "id": source_id,
-                "title": _cell(row.title_en) or _cell(row.title),
+                "title": title,
                 "title_original": title_original,
                 "title_lang": lang_of(title_original),
-                "creator": _cell(row.creator),
+                "creator": localized(row, "creator"),
                 "date": _cell(row.date),
                 "where": ", ".join(p for p in (_cell(row.archive), _cell(row.reference)) if p),
                 "url": _cell(row.url),
