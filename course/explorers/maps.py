@@ -223,7 +223,7 @@ def _place(row) -> MapPlace:
         batch=None if pd.isna(batch) else int(batch),
         source_ids=sources,
         in_paper=bool(row["in_paper"]),
-        position_source=row["position_source"],
+        position_source=localized(row, "position_source"),
     )
 
 
