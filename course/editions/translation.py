@@ -250,6 +250,7 @@ def build(language: str, folder: Path | None = None, po: Path | None = None) -> 
             for cell in translated["cells"]:
                 if cell["cell_type"] == "code":
                     cell["outputs"], cell["execution_count"] = [], None
+                    cell["metadata"].pop("execution", None)  # the English run's timings
             target.write_text(json.dumps(translated, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             written = target
         outcomes.append(Outcome(path.stem, written, missing))
