@@ -12,6 +12,7 @@ from __future__ import annotations
 import gettext
 import io
 from functools import cache
+from pathlib import Path
 
 from course import settings
 
@@ -27,7 +28,11 @@ def translations(language: str, domain: str = DOMAIN) -> gettext.NullTranslation
     `course` holds the interface's messages; other domains hold text written outside the code
     (`lessons`: the lessons' prose; `coursework`: banks, prompts, keys), one message per context.
     """
-    po = LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
+    return compiled(LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po", language)
+
+
+def compiled(po: Path, language: str) -> gettext.NullTranslations:
+    """The catalogue `po` compiled in memory (fuzzy entries left out); none for English or a missing file."""
     if language == settings.DEFAULT_LANGUAGE or not po.exists():
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import gettext
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from course import settings
-from course.i18n import translate_text
+from course.i18n import compiled, translate_text
 
 DOMAIN = "coursework"
 KEYS_DOMAIN = "coursework-keys"
@@ -209,18 +208,7 @@ def translation_file(language: str, domain: str = DOMAIN) -> Path:
 @cache
 def _keys_translations(language: str) -> gettext.NullTranslations:
     """The compiled answer-key catalogue (compiled from its .po on first use, fuzzy texts left out, as in i18n)."""
-    po = translation_file(language, KEYS_DOMAIN)
-    if language == settings.DEFAULT_LANGUAGE or not po.exists():
-        return gettext.NullTranslations()
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    return compiled(translation_file(language, KEYS_DOMAIN), language)
 
 
 # --- loaded items in the current language ------------------------------------------------------------------

@@ -91,6 +91,20 @@ def _real_date(text: str) -> bool:
     return True
 
 
+def _in_range(number: float, value: str, cons: dict, file: str, row: int, name: str) -> float:
+    """`number` if it lies within the field's minimum and maximum; else the error naming file, row and column."""
+    low, high = cons.get("minimum"), cons.get("maximum")
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise DataError(
+            file,
+            _("{value} is outside the allowed range {low}-{high}.", value=value, low=low, high=high),
+            _("use a value from {low} to {high}.", low=low, high=high),
+            row,
+            name,
+        )
+    return number
+
+
 def _check_value(file: str, row: int, field: dict, value: str) -> object:
     """Convert one cell to its schema type, or raise a DataError that says how to fix it."""
     name, kind = field["name"], field["type"]
@@ -115,16 +129,7 @@ def _check_value(file: str, row: int, field: dict, value: str) -> object:
                 name,
             )
         number = int(value)
-        low, high = cons.get("minimum"), cons.get("maximum")
-        if (low is not None and number < low) or (high is not None and number > high):
-            raise DataError(
-                file,
-                _("{value} is outside the allowed range {low}-{high}.", value=value, low=low, high=high),
-                _("use a value from {low} to {high}.", low=low, high=high),
-                row,
-                name,
-            )
-        return number
+        return _in_range(number, value, cons, file, row, name)
     if kind == "number":
         try:
             number = float(value)
@@ -138,16 +143,7 @@ def _check_value(file: str, row: int, field: dict, value: str) -> object:
                 row,
                 name,
             )
-        low, high = cons.get("minimum"), cons.get("maximum")
-        if (low is not None and number < low) or (high is not None and number > high):
-            raise DataError(
-                file,
-                _("{value} is outside the allowed range {low}-{high}.", value=value, low=low, high=high),
-                _("use a value from {low} to {high}.", low=low, high=high),
-                row,
-                name,
-            )
-        return number
+        return _in_range(number, value, cons, file, row, name)
     if kind == "boolean":
         if value not in ("true", "false"):
             raise DataError(
