@@ -153,6 +153,11 @@ def test_notes_say_where_a_statement_fails_across_the_range(ev):
         assert re.search(r"three quarters|3/4|¾", notes), "the CPV-decline claim is fragile but no note says so"
 
 
+# Checked in tests/test_zh_data.py instead: a reference cites the same works as Tian's footnotes (their
+# titles are names, not prose), and a card's Chinese quotation may be a document's words as Tian quotes them.
+NOT_HERE = {("sources", "reference_zh"), ("sources", "excerpt_zh")}
+
+
 def test_our_text_does_not_copy_the_paper(ev, paper_text):
     """No 20-character run of the paper's Chinese appears in our Chinese text: every `*_zh` column of the
     resources we write (quotations under 20 characters, marked “…”, and web addresses aside). Document
@@ -162,7 +167,7 @@ def test_our_text_does_not_copy_the_paper(ev, paper_text):
         (name, column)
         for name in ("sources", "people", "events", "claims", "plans", "forces")
         for column in getattr(ev, name).columns
-        if column.endswith("_zh")
+        if column.endswith("_zh") and (name, column) not in NOT_HERE
     ]
     assert {("events", "event_zh"), ("claims", "text_zh"), ("sources", "can_tell_zh")} <= set(columns)
     copied = []

@@ -22,13 +22,14 @@ from pathlib import Path
 import pytest
 
 from course.display.cards import cast_html, display_title, source_card_html, timeline_html
+from course.display.documents import document_html
 from course.evidence.package import DataError, evidence, load
 from course.explorers.argument_map import ArgumentMapExplorer
 from course.explorers.plan_comparison import PlanComparisonExplorer
 from course.explorers.source_reader import SourceReaderExplorer
 from course.explorers.who_knew_what import WhoKnewWhatExplorer
 from course.settings import data_dir
-from tests.zh_checks import chinese_share, copied_runs, english_dates, missing_dates, paper_runs
+from tests.zh_checks import ORIGINAL_FORM, chinese_share, copied_runs, english_dates, missing_dates, paper_runs
 
 # (file, English column, its Chinese twin). The twin is needed wherever the English has text.
 TWINS = (
@@ -44,9 +45,33 @@ TWINS = (
     ("events.csv", "conveys", "conveys_zh"),
     ("claims.csv", "text", "text_zh"),
     ("claims.csv", "note", "note_zh"),
+    ("excerpts.csv", "translator", "translator_zh"),
+    ("excerpts.csv", "translation_chain", "translation_chain_zh"),
 )
+# Twins needed only where their English needs translating (see twin_pairs): (file, English, twin).
+CONDITIONAL = (
+    ("sources.csv", "title_en", "title_zh"),
+    ("sources.csv", "creator", "creator_zh"),
+    ("sources.csv", "reference", "reference_zh"),
+    ("sources.csv", "excerpt", "excerpt_zh"),
+    ("sources.csv", "translator", "translator_zh"),
+    ("excerpts.csv", "copy", "copy_zh"),
+)
+# Twins that keep notation (archive references, file paths, web addresses) exactly, so their share of
+# Chinese says little: they pass when they have Chinese and no English prose word is left in them.
+NOTATION_TWINS = {"reference_zh", "copy_zh"}
+# Words of archive and file notation, not prose: fond/opis/delo/listy (Russian archive levels in Latin
+# letters), a git commit in a file's address, a FRUS volume's part.
+NOTATION_WORDS = {"fond", "opis", "delo", "listy", "commit", "part"}
 # Twins the schema marks required, as their English is: an empty one stops loading.
-REQUIRED = (("people.csv", "role_zh"), ("plans.csv", "value_zh"), ("events.csv", "event_zh"), ("claims.csv", "text_zh"))
+REQUIRED = (
+    ("people.csv", "role_zh"),
+    ("plans.csv", "value_zh"),
+    ("events.csv", "event_zh"),
+    ("claims.csv", "text_zh"),
+    ("excerpts.csv", "translation_chain_zh"),
+    ("excerpts.csv", "translator_zh"),
+)
 # Measured on the shipped data (units: a CJK character, or a word in another script): every twin
 # scores at least 0.75 (the lowest are notes naming files and ids, e.g. "已在 HistoryAtState/frus 的
 # volumes/frus1958-60v18.xml …"), every English text at most 0.59 (a title carrying its Chinese
@@ -74,6 +99,40 @@ def twin_pairs(folder: Path):
             yield "sources.csv", line, row["id"], "title_en", "title_zh", row["title_en"], row.get("title_zh", "")
         if row["creator"].strip() and chinese_share(row["creator"]) < CHINESE_SHARE:
             yield "sources.csv", line, row["id"], "creator", "creator_zh", row["creator"], row.get("creator_zh", "")
+        if english_prose(row["reference"]):
+            yield (
+                "sources.csv",
+                line,
+                row["id"],
+                "reference",
+                "reference_zh",
+                row["reference"],
+                row.get("reference_zh", ""),
+            )
+        if row["excerpt"].strip() and chinese_share(row["excerpt"]) < CHINESE_SHARE:
+            yield "sources.csv", line, row["id"], "excerpt", "excerpt_zh", row["excerpt"], row.get("excerpt_zh", "")
+        if row["excerpt_en"].strip() and row["translator"].strip() not in ("", "ours"):  # 'ours' has its own label
+            yield (
+                "sources.csv",
+                line,
+                row["id"],
+                "translator",
+                "translator_zh",
+                row["translator"],
+                row.get("translator_zh", ""),
+            )
+    for line, row in rows(folder, "excerpts.csv"):
+        if english_prose(row["copy"]):
+            yield "excerpts.csv", line, row["id"], "copy", "copy_zh", row["copy"], row.get("copy_zh", "")
+
+
+def english_prose(text: str) -> list[str]:
+    """The English prose words (four letters or more) of a reference or a copy line, once web addresses,
+    file paths and archive notation are set aside: 'known via 《粟裕年谱》p.620' has 'known';
+    'F. 0102, Op. 14, Delo 6, Listy 32-60' has none; nor has an original form after its Chinese name,
+    军事栏目（Military Affairs）."""
+    text = re.sub(r"https?://\S+|\S+/\S+", "", ORIGINAL_FORM.sub("", text))
+    return [w for w in re.findall(r"\b[a-z]{4,}\b", text) if w not in NOTATION_WORDS]
 
 
 def _row_id(row: dict) -> str:
@@ -121,6 +180,10 @@ def test_every_english_text_a_student_sees_has_a_chinese_twin():
         ("sources.csv", ("id", "frus-1958-60-v18-d213"), "title_zh", "title_en"),
         ("claims.csv", ("id", "C42"), "note_zh", "note"),
         ("events.csv", ("id", "1958-01-24-mao-replies-kim"), "conveys_zh", "conveys"),
+        ("sources.csv", ("id", "kim-mao-letter-1957-12-25"), "reference_zh", "reference"),
+        ("sources.csv", ("id", "puzanov-1957-06-04"), "excerpt_zh", "excerpt"),
+        ("sources.csv", ("id", "puzanov-1957-06-04"), "translator_zh", "translator"),
+        ("excerpts.csv", ("id", "zhou-kim-talks-1958-02-15-l07"), "copy_zh", "copy"),
     ],
 )
 def test_an_emptied_twin_is_named_by_file_row_and_column(data_copy, file, match, column, english):
@@ -150,16 +213,33 @@ def test_the_schema_describes_every_twin_and_requires_those_whose_english_is_req
     fields = {
         (r["path"], f["name"]): f for r in descriptor["resources"] if "schema" in r for f in r["schema"]["fields"]
     }
-    for file, english, twin in (
-        *TWINS,
-        ("sources.csv", "title_en", "title_zh"),
-        ("sources.csv", "creator", "creator_zh"),
-    ):
+    for file, english, twin in (*TWINS, *CONDITIONAL):
         field = fields[(file, twin)]
         assert field["type"] == "string" and "Chinese" in field["description"], (file, twin)
         english_required = fields[(file, english)].get("constraints", {}).get("required", False)
-        if english not in ("title_en", "creator"):
+        if (file, english, twin) not in CONDITIONAL:
             assert field.get("constraints", {}).get("required", False) == english_required, (file, twin)
+
+
+def test_a_reference_needs_a_twin_only_for_its_prose_and_the_twin_keeps_the_notation():
+    assert english_prose("ф.0102, оп.16, д.7, л.1-15 (cited via Puzanov's journal)") == ["cited", "journal"]
+    assert english_prose("F. 0102, Op. 14, Delo 6, Listy 32-60") == []
+    assert english_prose("HistoryAtState/frus volumes/frus1958-60v18.xml, div d213 (commit 00911e6)") == []
+    assert english_prose("http://example.org/x (also http://example.org/y, which shows less)") == [
+        "also",
+        "which",
+        "shows",
+        "less",
+    ]
+    notation = re.compile(
+        r"(?:ф|оп|д|л|п)\.\s?[\d-]+|\b(?:F|Op|Delo|Listy|fond|opis|delo)\.? [\d-]+|\b1\d\d-\d{5}-\d\d\b"
+    )
+    changed = [
+        f"{row_id}: {sorted(set(notation.findall(text)) - set(notation.findall(chinese)))}"
+        for file, line, row_id, english, twin, text, chinese in twin_pairs(data_dir())
+        if twin == "reference_zh" and not set(notation.findall(text)) <= set(notation.findall(chinese))
+    ]
+    assert changed == [], "a Chinese reference must keep the archive notation exactly"
 
 
 # --- the twins are Chinese, and faithful in their dates ---------------------------------------------------
@@ -168,6 +248,10 @@ def test_the_schema_describes_every_twin_and_requires_those_whose_english_is_req
 def test_every_twin_is_chinese_and_no_english_text_passes_for_chinese():
     not_chinese, english_as_chinese = [], []
     for file, line, row_id, english, twin, text, chinese in twin_pairs(data_dir()):
+        if twin in NOTATION_TWINS:
+            if english_prose(chinese) or not re.search(r"[\u4e00-\u9fff]", chinese):
+                not_chinese.append(f"{file} row {line} ({row_id}) {twin}: {chinese[:60]!r}")
+            continue
         if chinese_share(chinese) < CHINESE_SHARE or chinese.strip() == text.strip():
             not_chinese.append(f"{file} row {line} ({row_id}) {twin}: {chinese[:60]!r}")
         if chinese_share(text) >= CHINESE_SHARE:
@@ -215,6 +299,27 @@ def test_the_copy_check_spares_a_short_quotation_and_catches_a_copied_run(paper_
     assert copied_runs(f"论文摘要说“{phrase}”。", runs) == []
     assert copied_runs(f"论文摘要说{sentence}。", runs) == [sentence[i : i + 20] for i in range(6)]
     assert copied_runs(f"论文摘要说“{sentence}”。", runs) != []  # too long to pass as a quotation
+
+
+TIAN_QUOTED = "excerpt_zh_source"  # sources.csv: where excerpt_zh is the document's Chinese as a work quotes it
+
+
+def test_the_card_and_reader_twins_copy_nothing_of_the_paper_but_tians_quotations_are_his_exact_words(paper_text):
+    runs, flat = paper_runs(paper_text), re.sub(r"\s+", "", paper_text)
+    sources = {row["id"]: row for _line, row in rows(data_dir(), "sources.csv")}
+    new = {"reference_zh", "excerpt_zh", "translator_zh", "translation_chain_zh", "copy_zh"}
+    copied, not_his, quoted = [], [], 0
+    for file, line, row_id, _english, twin, _text, chinese in twin_pairs(data_dir()):
+        if twin not in new:
+            continue
+        if twin == "excerpt_zh" and sources[row_id][TIAN_QUOTED].strip():
+            quoted += 1
+            if re.sub(r"\s+", "", chinese) not in flat:
+                not_his.append(row_id)
+        elif found := copied_runs(re.sub(r"《[^》]*》", "《》", chinese), runs):  # a cited work's title is a name
+            copied.append(f"{file} row {line} ({row_id}) {twin}: {found[0]}")
+    assert copied == [] and not_his == []
+    assert quoted >= 1  # mao-kim-telegram-1958-01-24-en: Mao's words as Tian quotes them (fn 39)
 
 
 # --- what the Chinese edition shows -------------------------------------------------------------------
@@ -324,3 +429,87 @@ def test_a_data_set_without_twins_shows_english_rather_than_nothing(ev, chinese)
     assert row["can_tell"] in card and row["title_en"] in card
     damaged = dataclasses.replace(ev, sources=sources)
     assert row["title_en"] in visible(SourceReaderExplorer(evidence=damaged).table.value)
+
+
+# --- the card and reader twins: references, quotations, translators, chains, copies -------------------
+
+
+def card(ev, source_id: str) -> tuple[dict, str]:
+    row = ev.sources[ev.sources.id == source_id].iloc[0]
+    return row, visible(source_card_html(row))
+
+
+def test_a_card_gives_the_reference_with_its_prose_in_chinese_and_its_notation_kept(ev, chinese):
+    row, shown = card(ev, "mao-yudin-1956-11-30")
+    assert row["reference_zh"] == "ф.0102, оп.16, д.7, л.1-15（经普扎诺夫日志转引）"
+    assert f"{row['archive_zh']}, {row['reference_zh']}" in shown
+    assert "cited via" not in shown
+
+
+def test_a_card_quoting_only_english_adds_our_chinese_translation_labelled_as_ours(ev, chinese):
+    row, shown = card(ev, "puzanov-1957-06-04")
+    assert f"“{row['excerpt_zh']}” (本课程（One Voice, 1958）自译)" in shown
+    assert row["excerpt"] in shown  # the words Goldberg's English gives stay beside ours
+
+
+def test_a_card_quoting_words_tian_quotes_in_chinese_gives_his_words_and_says_so(ev, chinese):
+    row, shown = card(ev, "mao-kim-telegram-1958-01-24-en")
+    assert row["excerpt_zh_source"] == "田武雄 2014，注39"
+    assert f"“{row['excerpt_zh']}” 原文（田武雄 2014，注39）。" in shown
+    assert "本课程（One Voice, 1958）自译" not in shown
+
+
+def test_a_card_names_the_translator_in_chinese(ev, chinese):
+    row, shown = card(ev, "puzanov-1957-06-04")
+    assert f"英译：{row['translator_zh']}" in shown and "Gary Goldberg (NKIDP)" not in shown
+
+
+def test_the_reader_shows_the_chain_translator_copy_and_reference_in_chinese(ev, chinese):
+    excerpt = ev.excerpts[ev.excerpts.id == "zhou-kim-talks-1958-02-15-l07"].iloc[0]
+    shown = visible(document_html(excerpt.id, ev))
+    # The reader prints Zhou's own Chinese here, so the chain stops at it: the step into English is left out.
+    assert excerpt.translation_chain_zh.endswith(" → 英译：本课程自译")
+    assert f"这段文字如何传到你手中： {excerpt.translation_chain_zh.removesuffix(' → 英译：本课程自译')}。" in shown
+    assert "英译：本课程自译" not in shown and excerpt.translation_chain not in shown
+    assert f"所用副本：{excerpt.copy_zh}" in shown and excerpt["copy"] not in shown
+    source = ev.sources[ev.sources.id == excerpt.source_id].iloc[0]
+    assert source.reference_zh in shown and source.reference not in shown
+
+
+def test_the_reader_gives_the_whole_chain_where_its_chinese_is_our_translation(ev, chinese):
+    excerpt = ev.excerpts[ev.excerpts.id == "puzanov-1957-06-04-a"].iloc[0]
+    shown = visible(document_html(excerpt.id, ev))
+    assert f"这段文字如何传到你手中： {excerpt.translation_chain_zh}。" in shown
+    assert "英译：Gary Goldberg" in excerpt.translation_chain_zh and excerpt.translation_chain not in shown
+    assert f"所用副本：{excerpt['copy']}" in shown  # a web address needs no Chinese twin
+
+
+def test_the_reader_names_a_translator_missing_from_the_chain_in_chinese(ev, chinese, monkeypatch):
+    excerpts = ev.excerpts.copy()
+    at = excerpts.id == "puzanov-1957-06-04-a"
+    excerpts.loc[at, "translation_chain"] = "Russian journal entry by Puzanov (AVPRF, not public)"
+    excerpts.loc[at, "translation_chain_zh"] = "普扎诺夫的俄文日志条目（AVPRF，未公开）"
+    shown = visible(document_html("puzanov-1957-06-04-a", dataclasses.replace(ev, excerpts=excerpts)))
+    assert "英译：Gary Goldberg（威尔逊中心朝鲜国际文献项目，NKIDP）英译。" in shown
+    assert "Gary Goldberg (NKIDP, Wilson Center)" not in shown
+
+
+def test_the_english_edition_keeps_the_english_reference_quotation_and_chain(ev, monkeypatch):
+    monkeypatch.delenv("ONE_VOICE_LANG", raising=False)
+    row, shown = card(ev, "puzanov-1957-06-04")
+    assert row["excerpt_zh"] not in shown and "English: Gary Goldberg (NKIDP)" in shown
+    row, shown = card(ev, "mao-yudin-1956-11-30")
+    assert row["reference"] in shown and row["reference_zh"] not in shown
+    excerpt = ev.excerpts[ev.excerpts.id == "zhou-kim-talks-1958-02-15-l07"].iloc[0]
+    doc = visible(document_html(excerpt.id, ev))
+    assert excerpt.translation_chain in doc and excerpt["copy"] in doc
+    assert excerpt.translation_chain_zh not in doc and excerpt.copy_zh not in doc
+
+
+def test_the_source_reader_finds_a_card_by_its_chinese_quotation_and_reference(ev, chinese):
+    explorer = SourceReaderExplorer(evidence=ev)
+    explorer.text.value = "外务省是否"  # only puzanov-1957-06-04's excerpt_zh has these words
+    assert explorer.current.ids == ("puzanov-1957-06-04",)
+    explorer.text.value = "经普扎诺夫日志转引"  # only mao-yudin-1956-11-30's reference_zh
+    assert explorer.current.ids == ("mao-yudin-1956-11-30",)
+    assert "经普扎诺夫日志转引" in visible(explorer.cards.value)

@@ -94,16 +94,23 @@ def _card(row: pd.Series) -> dict:
 
     Where only a translation is quoted (excerpt == excerpt_en), it is shown once. Where a Russian
     record is known only through the Chinese words Tian quotes, the card says so: the student is
-    reading a translation of a translation. Language tags follow each text's script.
+    reading a translation of a translation. Language tags follow each text's script. In Chinese, a
+    quotation that is not Chinese is followed by its `excerpt_zh`: our translation, or the document's
+    own Chinese words where a work quotes them (`excerpt_zh_source` names it).
     """
     original, english = _text(row["excerpt"]), _text(row["excerpt_en"])
     only_translation = original == english
     relayed = row["language"] != "zh" and not only_translation and lang_of(original, "").startswith("zh")
     translator = ""
     if english and _present(row["translator"]):
-        translator = _("our translation, One Voice, 1958") if row["translator"] == "ours" else row["translator"]
+        translator = (
+            _("our translation, One Voice, 1958") if row["translator"] == "ours" else localized(row, "translator")
+        )
     heading = display_title(row)
     title_original = "" if row["title"] in (row["title_en"], heading) else _text(row["title"])
+    chinese = _text(localized(row, "excerpt"))
+    chinese = "" if chinese == original else chinese
+    chinese_source = _text(row.get("excerpt_zh_source", "")) if chinese else ""
     url = row["url"] if _present(row["url"]) and row["url"].startswith(("https://", "http://")) else ""
     return {
         "id": row["id"],
@@ -114,12 +121,14 @@ def _card(row: pd.Series) -> dict:
         "creator": localized(row, "creator"),
         "date": format_date(row["date"]) if _present(row["date"]) else "",
         "audience": localized(row, "audience"),
-        "archive": ", ".join(p for p in (localized(row, "archive"), row["reference"]) if _present(p)),
+        "archive": ", ".join(p for p in (localized(row, "archive"), localized(row, "reference")) if _present(p)),
         "quote": original,
         "quote_lang": "en" if only_translation else lang_of(original),
         "relayed": relayed,
         "english": "" if only_translation else english,
         "translator": translator,
+        "chinese": chinese,
+        "chinese_source": chinese_source,
         "can_tell": localized(row, "can_tell"),
         "cannot_tell": localized(row, "cannot_tell"),
         "note": localized(row, "note"),

@@ -8,12 +8,13 @@ data/paragraphs.csv. `show_documents(lesson)` shows a lesson's documents in orde
 In the Chinese edition (ONE_VOICE_LANG=zh_Hans) each paragraph shows its `text_zh`: the document's
 own Chinese where it can be read exactly, a published Chinese translation (Tian's quotations of
 Russian records), or our translation with the English it was made from beside it; a provenance
-line says which, from `text_zh_kind` and `text_zh_source`. Headings and locations come from their
-`_zh` twins.
+line says which, from `text_zh_kind` and `text_zh_source`. Headings, locations, the archive reference,
+the copy used, the translator and the translation chain come from their `_zh` twins.
 """
 
 from __future__ import annotations
 
+import re
 import string
 
 from IPython.display import HTML, display
@@ -80,6 +81,9 @@ def _document(ev: Evidence, excerpt_id: str) -> dict:
     title = display_title(source)
     title_original = "" if source.title in (source.title_en, title) else _text(source.title)
     translator = _("original English") if excerpt.translator.startswith("original English") else excerpt.translator
+    if chinese:
+        translator = localized(excerpt, "translator")
+    reference = ", ".join(p for p in (source.archive, source.reference) if _present(p))
     return {
         "id": excerpt.id,
         "source_id": excerpt.source_id,
@@ -92,11 +96,11 @@ def _document(ev: Evidence, excerpt_id: str) -> dict:
         "creator": localized(source, "creator"),
         "audience": localized(source, "audience"),
         "date": format_date(source.date) if _present(source.date) else "",
-        "archive": ", ".join(p for p in (source.archive, source.reference) if _present(p)),
-        "archive_terms": archive_terms(", ".join(p for p in (source.archive, source.reference) if _present(p))),
+        "archive": ", ".join(p for p in (localized(source, "archive"), localized(source, "reference")) if _present(p)),
+        "archive_terms": archive_terms(reference),
         "location": localized(excerpt, "location"),
-        "copy": excerpt["copy"],
-        "chain": excerpt.translation_chain.rstrip("."),
+        "copy": localized(excerpt, "copy"),
+        "chain": _chain(excerpt, paragraphs, chinese),
         "translator": translator,
         "translator_named_in_chain": "English" in excerpt.translation_chain,
         "rights": _(RIGHTS[excerpt.rights]),
@@ -105,6 +109,16 @@ def _document(ev: Evidence, excerpt_id: str) -> dict:
         "provenance": _provenance(paragraphs) if chinese else [],
         "paragraphs": [_paragraph(p, excerpt, chinese) for p in paragraphs.itertuples()],
     }
+
+
+def _chain(excerpt, paragraphs, chinese: bool) -> str:
+    """The translation chain in the current language. The Chinese reader shows the chain up to the Chinese
+    text it prints: where none of that text is our translation, the last step (into English) is not how
+    the text reached the reader, so it is left out; the provenance lines say where the Chinese comes from."""
+    chain = localized(excerpt, "translation_chain").rstrip(".。")
+    if chinese and "ours" not in set(paragraphs.text_zh_kind):
+        chain = re.split(r"\s*→\s*英译：", chain)[0]
+    return chain
 
 
 def _paragraph(p, excerpt, chinese: bool) -> dict:

@@ -39,7 +39,18 @@ SEARCHED_COLUMNS = (
     "note",
 )
 # In another language the search also reads these columns' twins (`can_tell_zh`), which the cards show.
-TRANSLATED_COLUMNS = ("title", "creator", "archive", "audience", "can_tell", "cannot_tell", "note")
+TRANSLATED_COLUMNS = (
+    "title",
+    "creator",
+    "archive",
+    "reference",
+    "audience",
+    "translator",
+    "excerpt",
+    "can_tell",
+    "cannot_tell",
+    "note",
+)
 TABLE_COLUMNS = ("id", "date", "type", "party", "language", "primary", "title")
 TABLE_HEADERS = (
     N_("Id"),
