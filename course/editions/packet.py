@@ -92,7 +92,7 @@ def sources(slug: str, documents: list[str], ev: Evidence) -> list[dict]:
                 "title_lang": lang_of(title_original),
                 "creator": localized(row, "creator"),
                 "date": _cell(row.date),
-                "where": ", ".join(p for p in (_cell(row.archive), _cell(row.reference)) if p),
+                "where": ", ".join(p for p in (localized(row, "archive"), localized(row, "reference")) if p),
                 "url": _cell(row.url),
                 "printed": source_id in printed,
             }
