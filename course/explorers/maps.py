@@ -27,7 +27,7 @@ from course.evidence.package import Evidence, localized
 from course.evidence.package import evidence as load_evidence
 from course.explorers.base import Cache
 from course.explorers.charts import image_html, new_figure, png_bytes
-from course.i18n import N_, _, format_date
+from course.i18n import N_, _, format_date, pgettext
 from course.settings import data_dir
 
 if TYPE_CHECKING:
@@ -55,13 +55,19 @@ BATCH_SENTENCES = {
     "deadline": N_("Batch {n} was due out of Korea by {date}; it was assigned to {place}."),
     "end": N_("Batch {n}, the last, was back in China on {date}; it was assigned to {place}."),
 }
-COUNTRY_LABELS = (  # orientation only, placed by us; today's boundaries
-    (N_("CHINA"), 120.3, 42.6),
-    (N_("DPRK"), 127.3, 40.2),
-    (N_("ROK"), 128.1, 36.4),
-    (N_("USSR"), 131.3, 45.4),
-    (N_("JAPAN"), 131.2, 34.6),
-)
+
+
+def country_labels() -> tuple[tuple[str, float, float], ...]:
+    """Orientation only, placed by us on today's boundaries; a map names states, not armies ("ROK": 韩国)."""
+    return (
+        (pgettext("state on the map", "CHINA"), 120.3, 42.6),
+        (pgettext("state on the map", "DPRK"), 127.3, 40.2),
+        (pgettext("state on the map", "ROK"), 128.1, 36.4),
+        (pgettext("state on the map", "USSR"), 131.3, 45.4),
+        (pgettext("state on the map", "JAPAN"), 131.2, 34.6),
+    )
+
+
 VIEWS = Cache(limit=8)
 
 
@@ -351,8 +357,8 @@ def figure(view: TroopMapView, boundaries: Boundaries) -> Figure:
     ax.set_xticks([])
     ax.set_yticks([])
     _draw_base(ax, boundaries)
-    for label, x, y in COUNTRY_LABELS:
-        ax.text(x, y, _(label), ha="center", va="center", fontsize=9, color="#5a5a5a")
+    for label, x, y in country_labels():
+        ax.text(x, y, label, ha="center", va="center", fontsize=9, color="#5a5a5a")
     halo = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
     batches = {b.number: b for b in view.batches}
     crossing = next((p for p in view.places if p.kind == "crossing"), None)
