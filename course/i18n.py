@@ -36,14 +36,30 @@ def compiled(po: Path, language: str) -> gettext.NullTranslations:
     if language == settings.DEFAULT_LANGUAGE or not po.exists():
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
 
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
     compiled = io.BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
+    write_mo(compiled, read_catalog(po, language), use_fuzzy=False)
     compiled.seek(0)
     return gettext.GNUTranslations(compiled)
+
+
+def read_catalog(path: Path, language: str | None = None):
+    """A .po or .pot file as a babel Catalog."""
+    from babel.messages.pofile import read_po
+
+    with Path(path).open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def merged(po: Path, template, language: str, **header: str):
+    """`po`'s translations brought up to the `template` catalogue: new messages untranslated, changed ones fuzzy
+    (babel's fuzzy matching keeps the old translation for the translator to review), removed ones dropped."""
+    from babel.messages.catalog import Catalog
+
+    catalog = read_catalog(po, language) if Path(po).exists() else Catalog(locale=language, fuzzy=False, **header)
+    catalog.update(template, no_fuzzy_matching=False)
+    catalog.obsolete.clear()
+    return catalog
 
 
 def _current() -> gettext.NullTranslations:

@@ -13,6 +13,7 @@ import pytest
 
 from course.editions import translation
 from course.settings import notebooks_dir
+from tests.zh_checks import cell_shape
 
 LANGUAGE = "zh_Hans"
 ENGLISH = translation.lesson_paths()
@@ -47,13 +48,7 @@ def test_the_chinese_lesson_is_in_step_with_the_english(path):
     english, chinese = _lesson(path), _chinese(path)
     expected, _ = translation.translate_notebook(english, path.stem, CATALOGUE, LANGUAGE)
 
-    def shape(notebook: dict) -> list:  # execution timings aside, which every run rewrites
-        return [
-            (c["id"], c["cell_type"], {k: v for k, v in c.get("metadata", {}).items() if k != "execution"})
-            for c in notebook["cells"]
-        ]
-
-    assert shape(chinese) == shape(english)
+    assert cell_shape(chinese) == cell_shape(english)
     assert [c["source"] for c in chinese["cells"] if c["cell_type"] == "code"] == [
         c["source"] for c in english["cells"] if c["cell_type"] == "code"
     ]

@@ -117,3 +117,11 @@ def paper_runs(paper: str) -> set[str]:
     """Every RUN-character run of the paper, whitespace removed."""
     flat = squeeze(paper)
     return {flat[i : i + RUN] for i in range(len(flat) - RUN + 1)}
+
+
+def cell_shape(notebook: dict) -> list:
+    """Each cell's id, type and metadata, the run timings aside (every execution rewrites them)."""
+    return [
+        (c["id"], c["cell_type"], {k: v for k, v in c.get("metadata", {}).items() if k != "execution"})
+        for c in notebook["cells"]
+    ]

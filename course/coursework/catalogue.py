@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from course import settings
-from course.i18n import compiled, translate_text
+from course.i18n import compiled, merged, read_catalog, translate_text
 
 DOMAIN = "coursework"
 KEYS_DOMAIN = "coursework-keys"
@@ -156,18 +156,8 @@ def write_template(path: Path | str = TEMPLATE, root: Path | str = ROOT, domain:
 def merge(po: Path | str, pot: Path | str = TEMPLATE, language: str = "zh_Hans") -> Path:
     """Bring the translation `po` up to date with the template: new texts untranslated, changed ones fuzzy
     (babel's fuzzy matching keeps the old translation for the translator to review), removed ones dropped."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po
-
-    po, pot = Path(po), Path(pot)
-    with pot.open("rb") as handle:
-        source = read_po(handle)
-    if po.exists():
-        with po.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
-    else:
-        catalog = Catalog(locale=language, project=PROJECT, copyright_holder=PROJECT, fuzzy=False)
-    catalog.update(source, no_fuzzy_matching=False)
+    po = Path(po)
+    catalog = merged(po, read_catalog(pot), language, project=PROJECT, copyright_holder=PROJECT)
     po.parent.mkdir(parents=True, exist_ok=True)
     _write(po, catalog)
     return po
@@ -176,12 +166,7 @@ def merge(po: Path | str, pot: Path | str = TEMPLATE, language: str = "zh_Hans")
 def release_problems(po: Path | str, pot: Path | str = TEMPLATE, language: str = "zh_Hans") -> list[str]:
     """What keeps a translation from release, one line each: a text of the template missing from it, untranslated
     or fuzzy (a fuzzy text is never shown: the student would read English instead). Empty when ready."""
-    from babel.messages.pofile import read_po
-
-    with Path(pot).open("rb") as handle:
-        source = read_po(handle)
-    with Path(po).open("rb") as handle:
-        catalog = read_po(handle, locale=language)
+    source, catalog = read_catalog(pot), read_catalog(po, language)
     found = []
     for message in source:
         if not message.id:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.display.templating import render
-from course.i18n import LOCALE_DIR, _
+from course.i18n import LOCALE_DIR, _, merged, read_catalog
 from course.settings import FOLDER_LANGUAGES, notebooks_dir
 
 DOMAIN = "lessons"
@@ -148,27 +148,15 @@ def _write(catalog, path: Path) -> None:
         write_po(handle, catalog, width=0, no_location=True)  # reading order, lesson by lesson
 
 
-def read_catalog(path: Path, language: str | None = None):
-    from babel.messages.pofile import read_po
-
-    with path.open("rb") as handle:
-        return read_po(handle, locale=language)
-
-
 def update(language: str, folder: Path | None = None, pot: Path = TEMPLATE, po: Path | None = None) -> dict[str, int]:
     """Write the template and merge it into `language`'s catalogue.
 
     A changed English paragraph keeps its old translation marked fuzzy (babel's fuzzy matching), so
     the translator sees what changed; the build refuses the lesson until it is reviewed.
     """
-    from babel.messages.catalog import Catalog
-
-    fresh = template(folder)
-    _write(fresh, pot)
+    _write(template(folder), pot)
     target = po or po_path(language)
-    catalog = read_catalog(target, language) if target.exists() else Catalog(locale=language, **HEADER, fuzzy=False)
-    catalog.update(read_catalog(pot), no_fuzzy_matching=False)
-    catalog.obsolete.clear()
+    catalog = merged(target, read_catalog(pot), language, **HEADER)
     _write(catalog, target)
     return completeness(catalog)
 

@@ -11,6 +11,7 @@ import pytest
 
 from course.editions import translation
 from course.settings import notebooks_dir
+from tests.zh_checks import cell_shape
 
 LESSONS = translation.lesson_paths()
 
@@ -78,13 +79,7 @@ def test_a_complete_catalogue_builds_lessons_that_keep_every_code_cell_id_and_ta
         chinese = json.loads(outcome.written.read_text(encoding="utf-8"))
         assert outcome.written.parent.name == "zh"
 
-        def shape(notebook: dict) -> list:  # the English run's timings are not copied
-            return [
-                (c["id"], c["cell_type"], {k: v for k, v in c["metadata"].items() if k != "execution"})
-                for c in notebook["cells"]
-            ]
-
-        assert shape(chinese) == shape(english)
+        assert cell_shape(chinese) == cell_shape(english)
         assert not any("execution" in c["metadata"] for c in chinese["cells"])
         assert [c["source"] for c in chinese["cells"] if c["cell_type"] == "code"] == [
             c["source"] for c in english["cells"] if c["cell_type"] == "code"
